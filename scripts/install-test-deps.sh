@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what the tests need: real servers and clients (redis-server, the mysql CLI, PHP with
+# mysqli and PDO, node) and the node test clients (mysql2, ws). As root it uses apt-get; otherwise
+# it says what to install and stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm)
+missing=()
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v mysql >/dev/null || missing+=(mariadb-client)
+command -v php >/dev/null || missing+=(php-cli)
+if command -v php >/dev/null && ! php -m | grep -qi '^mysqli$'; then missing+=(php-mysql); fi
+if command -v php >/dev/null && ! php -m | grep -qi '^pdo_mysql$'; then missing+=(php-mysql); fi
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing with apt-get: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "The tests need these Debian packages: ${missing[*]}" >&2
+    echo "Install them as root:  sudo apt-get install -y ${apt_packages[*]}" >&2
+    exit 1
+  fi
+fi
+
+# The node clients (mysql2, ws) at the versions in the lock file.
+if [ ! -d test/clients/node/node_modules ] || [ test/clients/node/package-lock.json -nt test/clients/node/node_modules ]; then
+  npm ci --prefix test/clients/node --no-audit --no-fund --loglevel=error
+fi

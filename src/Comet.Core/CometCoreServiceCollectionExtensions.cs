@@ -1,0 +1,48 @@
+using Comet.Core.Diagnostics;
+using Comet.Core.Engine;
+using Comet.Core.Hub;
+using Comet.Core.Memory;
+using Comet.Core.Options;
+using Comet.Core.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Comet.Core;
+
+/// <summary>Registers what every gateway needs: options, keys, metrics, the local hub, the engine's start.</summary>
+public static class CometCoreServiceCollectionExtensions
+{
+    /// <summary>Adds the core services. Register an engine with <see cref="AddMemoryEngine"/> or the Redis one.</summary>
+    public static IServiceCollection AddCometCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CometOptions>()
+            .Bind(configuration.GetSection(CometOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CometOptions>, CometOptionsValidator>();
+        services.AddOptions<LimitsOptions>()
+            .Bind(configuration.GetSection(LimitsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<CometMetrics>();
+        services.TryAddSingleton<DevKeyProvider>();
+        services.TryAddSingleton<LocalHub>();
+        services.TryAddSingleton<ILocalDelivery>(sp => sp.GetRequiredService<LocalHub>());
+        // Registered first so that the engine runs before the transports' hosted services start.
+        services.AddHostedService<EngineHostedService>();
+        return services;
+    }
+
+    /// <summary>Uses the embedded in-memory engine: one process, no Redis.</summary>
+    public static IServiceCollection AddMemoryEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton<MemoryEngine>();
+        services.TryAddSingleton<ICometEngine>(sp => sp.GetRequiredService<MemoryEngine>());
+        return services;
+    }
+}

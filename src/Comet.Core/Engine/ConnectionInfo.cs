@@ -1,0 +1,26 @@
+namespace Comet.Core.Engine;
+
+/// <summary>
+/// What the cluster knows about one WebSocket connection (the columns of users_in_pipes and what
+/// closing a user's connections needs).
+/// </summary>
+/// <param name="DevId">The namespace (the URL's <c>devid</c>).</param>
+/// <param name="ConnectionId">Unique in the cluster: the node name and a node-local number.</param>
+/// <param name="UserId">The authorised user, or 0 for an anonymous connection.</param>
+/// <param name="Uuid">The client's <c>uuid</c> from the URL (may be empty).</param>
+/// <param name="UserAgent">The User-Agent header (may be empty).</param>
+/// <param name="Ip">The remote address (behind a proxy: the forwarded client address).</param>
+/// <param name="Origin">The Origin header (may be empty).</param>
+/// <param name="Language">The Accept-Language header (may be empty).</param>
+/// <param name="Credential">The hash or JWT the connection authenticated with (null if anonymous);
+/// never shown in users_in_pipes, used to close connections whose token is revoked.</param>
+public sealed record ConnectionInfo(
+    int DevId,
+    string ConnectionId,
+    long UserId,
+    string Uuid,
+    string UserAgent,
+    string Ip,
+    string Origin,
+    string Language,
+    string? Credential = null);

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Comet.Core.Options;
+
+/// <summary>The <c>Comet:Limits</c> section: bounds that every engine and transport enforces.</summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Comet:Limits";
+
+    /// <summary>Connections one user may hold at once, cluster-wide (CppComet: 16).</summary>
+    [Range(1, 1024)]
+    public int MaxConnectionsPerUser { get; set; } = 16;
+
+    /// <summary>The largest pipes_settings length; longer values are clamped (CppComet: 1000).</summary>
+    [Range(1, 100_000)]
+    public int MaxPipeLogLength { get; set; } = 1000;
+
+    /// <summary>How long <c>trust_</c> pipe messages stay logged (CppComet: about 120 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan TrustLogTtl { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Messages one user's offline queue holds; beyond it the oldest are dropped (and counted).</summary>
+    [Range(1, 100_000)]
+    public int OfflineQueueLength { get; set; } = 1000;
+
+    /// <summary>How long a personal message waits in the offline queue for its user.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan OfflineQueueTtl { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a revoked token is remembered when it carries no expiry of its own.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
+    public TimeSpan RevokedTokenTtl { get; set; } = TimeSpan.FromDays(30);
+}

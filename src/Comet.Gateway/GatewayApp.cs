@@ -1,0 +1,43 @@
+using Comet.CometQL;
+using Comet.Core;
+using Comet.Redis;
+using Comet.WebSockets;
+
+namespace Comet.Gateway;
+
+/// <summary>Builds the gateway: one process serving HTTP/WebSocket and the CometQL port.</summary>
+public static class GatewayApp
+{
+    /// <summary>The HTTP/WebSocket address when neither <c>ASPNETCORE_URLS</c> nor <c>--urls</c> is set.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:8087";
+
+    /// <summary>Builds the application from ordinary ASP.NET Core configuration (files, environment, command line).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var configuration = builder.Configuration;
+
+        builder.Services.AddCometCore(configuration);
+        if (string.IsNullOrWhiteSpace(configuration["Comet:Redis:Configuration"]))
+        {
+            builder.Services.AddMemoryEngine();
+        }
+        else
+        {
+            builder.Services.AddRedisEngine(configuration);
+        }
+        builder.Services.AddCometQL(configuration);
+        builder.Services.AddCometWebSockets(configuration);
+        builder.Services.AddGatewayTelemetry(configuration);
+        builder.Services.AddSingleton<CometQLEndpoint>();
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            KestrelEndpoints.Configure(kestrel, context.Configuration));
+
+        var app = builder.Build();
+        app.UseCometHttpHeaders();
+        app.UseCometWebSockets();
+        app.MapCometHttpEndpoints();
+        return app;
+    }
+}

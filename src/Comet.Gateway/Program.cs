@@ -1,0 +1,4 @@
+using Comet.Gateway;
+
+var app = GatewayApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+
+namespace Comet.Testing;
+
+/// <summary>
+/// A real <c>redis-server</c> for tests: the one in <c>REDIS_URL</c> (host:port) if set, else a
+/// fresh one started on a free loopback port with no persistence, stopped on dispose.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+    private string? _directory;
+
+    private RedisServer(string host, int port)
+    {
+        Host = host;
+        Port = port;
+    }
+
+    public string Host { get; }
+    public int Port { get; private set; }
+    public bool IsOwned => _process is not null;
+
+    /// <summary>A StackExchange.Redis configuration string for this server.</summary>
+    public string Configuration => $"{Host}:{Port}";
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        var url = Environment.GetEnvironmentVariable("REDIS_URL");
+        if (!string.IsNullOrWhiteSpace(url))
+        {
+            var parts = url.Replace("redis://", "", StringComparison.Ordinal).TrimEnd('/').Split(':');
+            return new RedisServer(parts[0], parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 6379);
+        }
+        var server = new RedisServer("127.0.0.1", FreePort.Next());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>Stops an owned server abruptly (SHUTDOWN NOSAVE semantics: the process is killed).</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    /// <summary>Starts an owned server again on the same port (after <see cref="Kill"/>).</summary>
+    public Task RestartAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        return StartProcessAsync();
+    }
+
+    private async Task StartProcessAsync()
+    {
+        var redis = RequiredTool.RedisServer;
+        _directory ??= Directory.CreateTempSubdirectory("comet-redis-").FullName;
+        var info = new ProcessStartInfo(redis)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
+        foreach (var arg in new[]
+                 {
+                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--dir", _directory,
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start redis-server.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(Host, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException($"redis-server did not listen on {Port} within 10 s.");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        _process?.Dispose();
+        if (_directory is not null)
+        {
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+}
