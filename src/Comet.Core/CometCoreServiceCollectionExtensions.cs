@@ -31,6 +31,7 @@ public static class CometCoreServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<CometMetrics>();
         services.TryAddSingleton<DevKeyProvider>();
+        services.TryAddSingleton<CometJwtValidator>();
         services.TryAddSingleton<LocalHub>();
         services.TryAddSingleton<ILocalDelivery>(sp => sp.GetRequiredService<LocalHub>());
         // Registered first so that the engine runs before the transports' hosted services start.
