@@ -1,0 +1,2 @@
+// PLACEHOLDER: the benchmark work replaces this.
+return 0;
