@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
+scripts/check-deploy.sh
 
 results=$(mktemp -d)
 status=0
