@@ -1,0 +1,228 @@
+using Comet.Core.Engine;
+using Comet.Core.Messages;
+using Comet.Core.Names;
+
+namespace Comet.Core.Memory;
+
+/// <summary>Connections, subscriptions and users_time, in memory, with the events they cause.</summary>
+internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : IPresence
+{
+    public Task<ConnectResult> ConnectAsync(ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrEmpty(connection.ConnectionId);
+        MemoryState.ValidateUserId(connection.UserId);
+        var space = state.Namespace(connection.DevId);
+        if (connection.UserId == 0)
+        {
+            space.Connections.TryAdd(connection.ConnectionId, new MemoryConnection(connection));
+            return Task.FromResult(ConnectResult.Empty);
+        }
+
+        var user = space.LockUser(connection.UserId);
+        try
+        {
+            if (user.Connections.ContainsKey(connection.ConnectionId))
+            {
+                return Task.FromResult(ConnectResult.Empty);
+            }
+            if (user.Connections.Count >= state.Limits.MaxConnectionsPerUser)
+            {
+                return Task.FromResult(ConnectResult.TooManyConnections);
+            }
+            user.Connections.Add(connection.ConnectionId, connection);
+            space.Connections.TryAdd(connection.ConnectionId, new MemoryConnection(connection));
+            user.Expire(state.Now.UtcTicks);
+            var queued = user.TakeQueue();
+            if (user.Connections.Count == 1)
+            {
+                user.LastSeen = 0;
+                bus.Publish(space, PresenceEvents.UserOnline(connection.UserId));
+            }
+            return Task.FromResult(queued.Length == 0 ? ConnectResult.Empty : new ConnectResult(true, queued));
+        }
+        finally
+        {
+            space.Release(user);
+        }
+    }
+
+    public Task DisconnectAsync(ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var space = state.Namespace(connection.DevId);
+        if (space.Connections.TryRemove(connection.ConnectionId, out var registered))
+        {
+            string[] pipes;
+            lock (registered.Sync)
+            {
+                registered.Closed = true;
+                pipes = [.. registered.Pipes];
+                registered.Pipes.Clear();
+            }
+            foreach (var pipe in pipes)
+            {
+                Unsubscribe(space, registered.Info, pipe);
+            }
+        }
+        if (connection.UserId > 0)
+        {
+            var user = space.TryLockUser(connection.UserId);
+            if (user is not null)
+            {
+                try
+                {
+                    if (user.Connections.Remove(connection.ConnectionId) && user.Connections.Count == 0)
+                    {
+                        user.LastSeen = state.Now.ToUnixTimeSeconds();
+                        bus.Publish(space, PresenceEvents.UserOffline(connection.UserId));
+                    }
+                }
+                finally
+                {
+                    space.Release(user);
+                }
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateSubscriptionsAsync(ConnectionInfo connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(added);
+        ArgumentNullException.ThrowIfNull(removed);
+        foreach (var pipe in added)
+        {
+            MemoryState.ValidatePipe(pipe);
+        }
+        var space = state.Namespace(connection.DevId);
+        if (!space.Connections.TryGetValue(connection.ConnectionId, out var registered))
+        {
+            // Not registered, or already disconnected: subscribing it would leave a ghost subscriber.
+            return Task.CompletedTask;
+        }
+
+        List<string>? left = null;
+        List<string>? joined = null;
+        lock (registered.Sync)
+        {
+            if (registered.Closed)
+            {
+                return Task.CompletedTask;
+            }
+            foreach (var pipe in removed)
+            {
+                if (pipe is not null && registered.Pipes.Remove(pipe))
+                {
+                    RemoveSubscriber(space, registered.Info, pipe);
+                    if (PipeNames.IsTracked(pipe))
+                    {
+                        (left ??= []).Add(pipe);
+                    }
+                }
+            }
+            foreach (var pipe in added)
+            {
+                if (registered.Pipes.Add(pipe))
+                {
+                    var locked = space.LockPipe(pipe);
+                    locked.Subscribers[registered.Info.ConnectionId] = registered.Info;
+                    space.Release(locked);
+                    if (PipeNames.IsTracked(pipe))
+                    {
+                        (joined ??= []).Add(pipe);
+                    }
+                }
+            }
+        }
+
+        var sendTime = state.Now.ToUnixTimeSeconds();
+        foreach (var pipe in left ?? [])
+        {
+            bus.Publish(space, PresenceEvents.Left(pipe, registered.Info, sendTime));
+        }
+        foreach (var pipe in joined ?? [])
+        {
+            bus.Publish(space, PresenceEvents.Joined(pipe, registered.Info, sendTime));
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes)
+    {
+        ArgumentNullException.ThrowIfNull(pipes);
+        var space = state.Namespace(devId);
+        var result = new List<PipeCount>(pipes.Count);
+        foreach (var name in pipes)
+        {
+            var locked = name is null ? null : space.TryLockPipe(name);
+            var count = 0;
+            if (locked is not null)
+            {
+                count = locked.Subscribers.Count;
+                space.Release(locked);
+            }
+            result.Add(new PipeCount(name!, count));
+        }
+        return Task.FromResult<IReadOnlyList<PipeCount>>(result);
+    }
+
+    public Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe)
+    {
+        ArgumentNullException.ThrowIfNull(pipe);
+        var space = state.Namespace(devId);
+        var locked = space.TryLockPipe(pipe);
+        if (locked is null)
+        {
+            return Task.FromResult<IReadOnlyList<ConnectionInfo>>([]);
+        }
+        try
+        {
+            return Task.FromResult<IReadOnlyList<ConnectionInfo>>([.. locked.Subscribers.Values]);
+        }
+        finally
+        {
+            space.Release(locked);
+        }
+    }
+
+    public Task<IReadOnlyList<UserTime>> GetUserTimesAsync(int devId, IReadOnlyCollection<long> userIds)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var space = state.Namespace(devId);
+        var result = new List<UserTime>(userIds.Count);
+        foreach (var userId in userIds)
+        {
+            var user = space.TryLockUser(userId);
+            var time = MemoryUser.Unknown;
+            if (user is not null)
+            {
+                time = user.Connections.Count > 0 ? 0 : user.LastSeen;
+                space.Release(user);
+            }
+            result.Add(new UserTime(userId, time));
+        }
+        return Task.FromResult<IReadOnlyList<UserTime>>(result);
+    }
+
+    /// <summary>Removes a subscriber and announces it on a track_ pipe (after a disconnect).</summary>
+    private void Unsubscribe(MemoryNamespace space, ConnectionInfo connection, string pipe)
+    {
+        RemoveSubscriber(space, connection, pipe);
+        if (PipeNames.IsTracked(pipe))
+        {
+            bus.Publish(space, PresenceEvents.Left(pipe, connection, state.Now.ToUnixTimeSeconds()));
+        }
+    }
+
+    private static void RemoveSubscriber(MemoryNamespace space, ConnectionInfo connection, string pipe)
+    {
+        var locked = space.TryLockPipe(pipe);
+        if (locked is not null)
+        {
+            locked.Subscribers.Remove(connection.ConnectionId);
+            space.Release(locked);
+        }
+    }
+}

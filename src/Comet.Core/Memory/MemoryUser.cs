@@ -1,0 +1,71 @@
+using Comet.Core.Engine;
+using Comet.Core.Messages;
+
+namespace Comet.Core.Memory;
+
+/// <summary>One authorised user of a namespace: live connections, the offline queue and users_time.</summary>
+/// <remarks>Guarded by <see cref="Sync"/>: connecting, disconnecting and sending to the user are serialised,
+/// which is what keeps personal messages lossless and ordered.</remarks>
+internal sealed class MemoryUser(long userId)
+{
+    /// <summary>users_time when nothing is known.</summary>
+    public const long Unknown = -1;
+
+    private readonly Queue<QueuedEntry> _queue = new();
+
+    public Lock Sync { get; } = new();
+
+    public long UserId { get; } = userId;
+
+    public Dictionary<string, ConnectionInfo> Connections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The unix time of the last disconnect, or <see cref="Unknown"/>; reads report 0 while connected.</summary>
+    public long LastSeen { get; set; } = Unknown;
+
+    public bool Removed { get; set; }
+
+    public int QueueCount => _queue.Count;
+
+    public bool IsEmpty => Connections.Count == 0 && _queue.Count == 0 && LastSeen == Unknown;
+
+    /// <summary>Queues a message; returns how many of the oldest were dropped to stay within <paramref name="capacity"/>.</summary>
+    public int Enqueue(QueuedMessage message, long expiresAtTicks, int capacity)
+    {
+        _queue.Enqueue(new QueuedEntry(message, expiresAtTicks));
+        var dropped = 0;
+        while (_queue.Count > capacity)
+        {
+            _queue.Dequeue();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /// <summary>Drops queued messages whose wait has expired (the queue is in time order).</summary>
+    public void Expire(long nowTicks)
+    {
+        while (_queue.TryPeek(out var oldest) && oldest.ExpiresAtTicks <= nowTicks)
+        {
+            _queue.Dequeue();
+        }
+    }
+
+    /// <summary>The queue, oldest first.</summary>
+    public QueuedMessage[] PeekQueue() => _queue.Select(entry => entry.Message).ToArray();
+
+    /// <summary>Removes and returns the whole queue, oldest first.</summary>
+    public QueuedMessage[] TakeQueue()
+    {
+        if (_queue.Count == 0)
+        {
+            return [];
+        }
+        var messages = PeekQueue();
+        _queue.Clear();
+        return messages;
+    }
+
+    public void ClearQueue() => _queue.Clear();
+
+    private readonly record struct QueuedEntry(QueuedMessage Message, long ExpiresAtTicks);
+}

@@ -1,0 +1,118 @@
+using Comet.Core.Engine;
+using Comet.Core.Messages;
+
+namespace Comet.Testing.Conformance;
+
+/// <summary>A message handed to <see cref="ILocalDelivery.DeliverToPipe"/>.</summary>
+public sealed record PipeDelivery(int DevId, CometMessage Message);
+
+/// <summary>A personal message handed to <see cref="ILocalDelivery.DeliverToUser"/> and how many local connections took it.</summary>
+public sealed record UserDelivery(int DevId, long UserId, CometMessage Message, int Taken);
+
+/// <summary>A call of <see cref="ILocalDelivery.CloseUser"/>.</summary>
+public sealed record RecordedClose(int DevId, long UserId, string? Credential);
+
+/// <summary>
+/// A stand-in for the node's hub that records what an engine delivers. The conformance suite tests one
+/// engine class, so a recording fake is the right tool here; the hub itself has its own tests.
+/// </summary>
+/// <remarks>
+/// A user has no local connection until <see cref="SetLocalConnections"/> says otherwise, so
+/// <see cref="DeliverToUser"/> returns 0 by default (the hub had nobody to give the message to).
+/// </remarks>
+public sealed class RecordingDelivery : ILocalDelivery
+{
+    private readonly Lock _sync = new();
+    private readonly List<PipeDelivery> _pipeMessages = [];
+    private readonly List<UserDelivery> _userMessages = [];
+    private readonly List<RecordedClose> _closes = [];
+    private readonly Dictionary<(int DevId, long UserId), int> _localConnections = [];
+
+    /// <summary>Every pipe message delivered so far, in delivery order.</summary>
+    public IReadOnlyList<PipeDelivery> PipeMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _pipeMessages];
+            }
+        }
+    }
+
+    /// <summary>Every personal message offered so far (also those no local connection took).</summary>
+    public IReadOnlyList<UserDelivery> UserMessages
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _userMessages];
+            }
+        }
+    }
+
+    public IReadOnlyList<RecordedClose> Closes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _closes];
+            }
+        }
+    }
+
+    /// <summary>Pretends that <paramref name="count"/> local connections of the user take personal messages.</summary>
+    public void SetLocalConnections(int devId, long userId, int count)
+    {
+        lock (_sync)
+        {
+            _localConnections[(devId, userId)] = count;
+        }
+    }
+
+    /// <summary>The pipe messages of one pipe of one namespace, in delivery order.</summary>
+    public IReadOnlyList<CometMessage> MessagesOn(int devId, string pipe)
+    {
+        lock (_sync)
+        {
+            return [.. _pipeMessages.Where(d => d.DevId == devId && d.Message.Pipe == pipe).Select(d => d.Message)];
+        }
+    }
+
+    /// <summary>The personal messages that local connections of the user took, in delivery order.</summary>
+    public IReadOnlyList<CometMessage> TakenBy(int devId, long userId)
+    {
+        lock (_sync)
+        {
+            return [.. _userMessages.Where(d => d.DevId == devId && d.UserId == userId && d.Taken > 0).Select(d => d.Message)];
+        }
+    }
+
+    public void DeliverToPipe(int devId, CometMessage message)
+    {
+        lock (_sync)
+        {
+            _pipeMessages.Add(new PipeDelivery(devId, message));
+        }
+    }
+
+    public int DeliverToUser(int devId, long userId, CometMessage message)
+    {
+        lock (_sync)
+        {
+            var taken = _localConnections.GetValueOrDefault((devId, userId));
+            _userMessages.Add(new UserDelivery(devId, userId, message, taken));
+            return taken;
+        }
+    }
+
+    public void CloseUser(int devId, long userId, string? credential)
+    {
+        lock (_sync)
+        {
+            _closes.Add(new RecordedClose(devId, userId, credential));
+        }
+    }
+}
