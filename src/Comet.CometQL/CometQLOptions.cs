@@ -14,4 +14,35 @@ public sealed class CometQLOptions
     /// <summary>The TCP port (0 picks a free one; tests use that).</summary>
     [Range(0, 65535)]
     public int Port { get; set; } = 3307;
+
+    /// <summary>The largest packet payload a client may send; larger ones get an error and the connection closes.</summary>
+    [Range(1024, 16 * 1024 * 1024 - 2)]
+    public int MaxPacketSize { get; set; } = 1024 * 1024;
+
+    /// <summary>Queries of this many bytes or more get error 11 <c>Data is too long</c> (CppComet: 9000).</summary>
+    [Range(16, 16 * 1024 * 1024)]
+    public int MaxQueryLength { get; set; } = 9000;
+
+    /// <summary>Prepared statements one connection may hold at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxPreparedStatements { get; set; } = 64;
+
+    /// <summary>The authentication plugin the greeting names: <c>mysql_native_password</c> or
+    /// <c>caching_sha2_password</c>. Both are accepted either way.</summary>
+    [Required]
+    [RegularExpression("^(mysql_native_password|caching_sha2_password)$",
+        ErrorMessage = "Comet:CometQL:AuthPlugin must be mysql_native_password or caching_sha2_password.")]
+    public string AuthPlugin { get; set; } = "mysql_native_password";
+
+    /// <summary>Open CometQL connections this node accepts; beyond it a client gets "Too many connections".</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>How long a client may take to log in before the connection is closed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A logged-in connection that sends no command for this long is closed (MySQL's wait_timeout: 8 hours).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
 }

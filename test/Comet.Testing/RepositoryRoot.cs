@@ -1,18 +1,23 @@
+using System.Reflection;
+
 namespace Comet.Testing;
 
-/// <summary>The repository's top folder (the one holding Comet.Gateway.sln).</summary>
+/// <summary>
+/// The repository's top folder (the one holding Comet.Gateway.sln), recorded when Comet.Testing is built,
+/// so that it is right also when the build output lives outside the tree (<c>--artifacts-path</c>).
+/// </summary>
 public static class RepositoryRoot
 {
     private static readonly Lazy<string> Root = new(() =>
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var recorded = typeof(RepositoryRoot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (recorded is not null && File.Exists(System.IO.Path.Combine(recorded, "Comet.Gateway.sln")))
         {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "Comet.Gateway.sln")))
-            {
-                return dir.FullName;
-            }
+            return recorded;
         }
-        throw new InvalidOperationException("Comet.Gateway.sln was not found above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException(
+            $"Comet.Gateway.sln was not found in the recorded repository root '{recorded}'; rebuild the tests.");
     });
 
     public static string Path => Root.Value;

@@ -1,0 +1,26 @@
+using Comet.Core.Diagnostics;
+using Comet.Core.Engine;
+using Comet.Core.Options;
+using Comet.Core.Security;
+
+namespace Comet.CometQL.Execution;
+
+/// <summary>What a table needs to run a statement: the engine, the namespace, the clock, limits, metrics.</summary>
+internal sealed class StatementContext(
+    ICometEngine engine,
+    CometMetrics metrics,
+    TimeProvider time,
+    LimitsOptions limits,
+    CometJwtValidator jwt,
+    SessionState session)
+{
+    public ICometEngine Engine { get; } = engine;
+    public CometMetrics Metrics { get; } = metrics;
+    public LimitsOptions Limits { get; } = limits;
+    public CometJwtValidator Jwt { get; } = jwt;
+    public SessionState Session { get; } = session;
+    public int DevId => Session.DevId;
+
+    /// <summary>Unix seconds now.</summary>
+    public long Now => time.GetUtcNow().ToUnixTimeSeconds();
+}

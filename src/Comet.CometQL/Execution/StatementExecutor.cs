@@ -1,0 +1,99 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Comet.Core.Diagnostics;
+using Comet.Core.Engine;
+using Comet.Core.Options;
+using Comet.Core.Security;
+using Comet.CometQL.Parsing;
+using Microsoft.Extensions.Options;
+
+namespace Comet.CometQL.Execution;
+
+/// <summary>Runs parsed statements: table statements through their table, tool queries locally.</summary>
+internal sealed class StatementExecutor
+{
+    private readonly ICometEngine _engine;
+    private readonly CometMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly LimitsOptions _limits;
+    private readonly CometJwtValidator _jwt;
+    private readonly DatabaseSelector _databases;
+    private readonly string _nodeName;
+    private readonly DateTimeOffset _startedAt;
+
+    public StatementExecutor(
+        ICometEngine engine,
+        CometMetrics metrics,
+        TimeProvider time,
+        IOptions<LimitsOptions> limits,
+        IOptions<CometOptions> comet,
+        IOptions<CometQLOptions> options,
+        CometJwtValidator jwt,
+        DatabaseSelector databases)
+    {
+        _engine = engine;
+        _metrics = metrics;
+        _time = time;
+        _limits = limits.Value;
+        _jwt = jwt;
+        _databases = databases;
+        _nodeName = comet.Value.NodeName;
+        _startedAt = time.GetUtcNow();
+        Variables = SystemVariables.Create(options.Value.MaxPacketSize, (long)options.Value.IdleTimeout.TotalSeconds);
+    }
+
+    public FrozenDictionary<string, string> Variables { get; }
+
+    public async Task<StatementResult> ExecuteAsync(Statement statement, SessionState session)
+    {
+        _metrics.QueryExecuted();
+        switch (statement)
+        {
+            case SelectStatement select:
+                return await CometQLTables.Get(select.Table).SelectAsync(Context(session), select);
+            case InsertStatement insert:
+            {
+                var table = CometQLTables.Get(insert.Table);
+                var rows = table.ToTableOrder(insert);
+                var result = await table.InsertAsync(Context(session), rows);
+                if (result is OkResult { LastInsertId: > 0 } ok)
+                {
+                    session.LastInsertId = ok.LastInsertId;
+                }
+                return result;
+            }
+            case DeleteStatement delete:
+                return await CometQLTables.Get(delete.Table).DeleteAsync(Context(session), delete.Where);
+            case SelectExpressionsStatement expressions:
+                return SelectExpressions.Evaluate(expressions, session, Variables);
+            case ShowStatement show:
+                return ShowQueries.Show(show, session, Variables, Status(session));
+            case UseStatement use:
+                return _databases.TrySelect(session, use.Database)
+                    ? OkResult.Empty
+                    : throw new CometQLException(CometQLErrors.SelectDatabaseFailure);
+            case NoEffectStatement:
+                return OkResult.Empty;
+            default:
+                throw new CometQLException(CometQLErrors.SyntaxError);
+        }
+    }
+
+    private StatementContext Context(SessionState session) => new(_engine, _metrics, _time, _limits, _jwt, session);
+
+    private List<(string, string)> Status(SessionState session) =>
+    [
+        ("dev_id", Text(session.DevId)),
+        ("node", _nodeName),
+        ("uptime", Text((long)(_time.GetUtcNow() - _startedAt).TotalSeconds)),
+        ("engine_ready", _engine.IsReady ? "1" : "0"),
+        ("cometql_connections", Text(_metrics.CometQLConnections)),
+        ("websocket_connections", Text(_metrics.WebSocketConnections)),
+        ("queries", Text(_metrics.Queries)),
+        ("pipe_messages", Text(_metrics.PipeMessages)),
+        ("personal_messages", Text(_metrics.PersonalMessages)),
+        ("dropped_queued_messages", Text(_metrics.DroppedQueuedMessages)),
+    ];
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}
