@@ -1,18 +1,221 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Comet.Core.Engine;
 using Comet.Core.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Comet.Core.Hub;
 
-// PLACEHOLDER: the WebSocket work replaces this with the real hub of local connections.
-public sealed class LocalHub : ILocalDelivery
+/// <summary>
+/// This node's connections by id, by user and by pipe, and delivery to them (the engine's
+/// <see cref="ILocalDelivery"/>). Each message is encoded once and the same bytes go to every local
+/// receiver's bounded queue; nothing here waits for a client.
+/// </summary>
+public sealed partial class LocalHub : ILocalDelivery
 {
+    private readonly Lock _indexLock = new();
+    private readonly ConcurrentDictionary<string, HubConnection> _byId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<UserKey, SubscriberList> _byUser = new();
+    private readonly ConcurrentDictionary<PipeKey, SubscriberList> _byPipe = new();
+    private readonly ILogger<LocalHub> _logger;
+    private readonly Counter<long>? _slowConsumers;
+    private readonly Action<HubConnection> _onOverflow;
+    private long _slowConsumersTotal;
+
+    public LocalHub(IMeterFactory? meterFactory = null, ILogger<LocalHub>? logger = null)
+    {
+        _logger = logger ?? NullLogger<LocalHub>.Instance;
+        _slowConsumers = meterFactory?.Create(Diagnostics.CometMetrics.MeterName)
+            .CreateCounter<long>("comet.websocket.slow_consumers", description: "Connections closed because their outbound queue overflowed.");
+        _onOverflow = OnOverflow;
+    }
+
+    /// <summary>Open connections on this node.</summary>
+    public int ConnectionCount => _byId.Count;
+
+    /// <summary>Connections closed so far because they read too slowly.</summary>
+    public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumersTotal);
+
+    /// <summary>Registers a connection (gated until <see cref="HubConnection.OpenGate"/>).</summary>
+    public void Add(HubConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Overflowed = _onOverflow;
+        lock (_indexLock)
+        {
+            if (!_byId.TryAdd(connection.Id, connection))
+            {
+                throw new InvalidOperationException($"The connection id {connection.Id} is already registered.");
+            }
+            if (connection.Info.UserId > 0)
+            {
+                _byUser.GetOrAdd(new UserKey(connection.Info.DevId, connection.Info.UserId), _ => new SubscriberList()).Add(connection);
+            }
+        }
+    }
+
+    /// <summary>Unregisters a connection and its subscriptions. Idempotent.</summary>
+    public void Remove(HubConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        lock (_indexLock)
+        {
+            if (!_byId.TryRemove(new KeyValuePair<string, HubConnection>(connection.Id, connection)))
+            {
+                return;
+            }
+            if (connection.Info.UserId > 0)
+            {
+                RemoveFrom(_byUser, new UserKey(connection.Info.DevId, connection.Info.UserId), connection);
+            }
+            foreach (var pipe in connection.Pipes)
+            {
+                RemoveFrom(_byPipe, new PipeKey(connection.Info.DevId, pipe), connection);
+            }
+        }
+        connection.Complete();
+    }
+
+    /// <summary>
+    /// Replaces the connection's subscription set and returns the difference, which is what the
+    /// engine's presence must learn (re-sending the same list changes nothing).
+    /// </summary>
+    public SubscriptionChange SetSubscriptions(HubConnection connection, IReadOnlyCollection<string> pipes)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(pipes);
+        var next = new HashSet<string>(pipes, StringComparer.Ordinal);
+        lock (_indexLock)
+        {
+            var previous = connection.Pipes;
+            var added = pipes.Where(p => !previous.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+            var removed = previous.Where(p => !next.Contains(p)).ToList();
+            var registered = _byId.ContainsKey(connection.Id);
+            foreach (var pipe in removed)
+            {
+                RemoveFrom(_byPipe, new PipeKey(connection.Info.DevId, pipe), connection);
+            }
+            if (registered)
+            {
+                foreach (var pipe in added)
+                {
+                    _byPipe.GetOrAdd(new PipeKey(connection.Info.DevId, pipe), _ => new SubscriberList()).Add(connection);
+                }
+            }
+            connection.Pipes = next;
+            return new SubscriptionChange(added, removed);
+        }
+    }
+
+    /// <summary>The connection with this id, if it is on this node.</summary>
+    public HubConnection? Find(string connectionId) => _byId.GetValueOrDefault(connectionId);
+
+    /// <summary>The number of local connections subscribed to a pipe.</summary>
+    public int CountLocalSubscribers(int devId, string pipe) =>
+        _byPipe.TryGetValue(new PipeKey(devId, pipe), out var list) ? list.Snapshot.Length : 0;
+
+    /// <summary>Asks every connection to close (host shutdown: 1001 going away).</summary>
+    public void CloseAll(CloseRequest request)
+    {
+        foreach (var connection in _byId.Values)
+        {
+            connection.RequestClose(request);
+        }
+    }
+
+    /// <inheritdoc />
     public void DeliverToPipe(int devId, CometMessage message)
     {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_byPipe.TryGetValue(new PipeKey(devId, message.Pipe), out var list))
+        {
+            return;
+        }
+        var receivers = list.Snapshot;
+        if (receivers.Length == 0)
+        {
+            return;
+        }
+        var outbound = OutboundMessage.Shared(message);
+        foreach (var connection in receivers)
+        {
+            if (message.ExcludeConnectionId is null || !string.Equals(connection.Id, message.ExcludeConnectionId, StringComparison.Ordinal))
+            {
+                connection.TryEnqueue(outbound);
+            }
+        }
     }
 
-    public int DeliverToUser(int devId, long userId, CometMessage message) => 0;
+    /// <inheritdoc />
+    public int DeliverToUser(int devId, long userId, CometMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (!_byUser.TryGetValue(new UserKey(devId, userId), out var list))
+        {
+            return 0;
+        }
+        var receivers = list.Snapshot;
+        if (receivers.Length == 0)
+        {
+            return 0;
+        }
+        var outbound = OutboundMessage.Shared(message);
+        var taken = 0;
+        foreach (var connection in receivers)
+        {
+            if (connection.TryEnqueue(outbound))
+            {
+                taken++;
+            }
+        }
+        return taken;
+    }
 
+    /// <inheritdoc />
     public void CloseUser(int devId, long userId, string? credential)
     {
+        if (!_byUser.TryGetValue(new UserKey(devId, userId), out var list))
+        {
+            return;
+        }
+        foreach (var connection in list.Snapshot)
+        {
+            if (credential is null || string.Equals(connection.Info.Credential, credential, StringComparison.Ordinal))
+            {
+                connection.RequestClose(CloseRequest.AuthorisationRevoked);
+            }
+        }
     }
+
+    private void OnOverflow(HubConnection connection)
+    {
+        Interlocked.Increment(ref _slowConsumersTotal);
+        _slowConsumers?.Add(1);
+        LogSlowConsumer(connection.Id, connection.Info.DevId, connection.Info.UserId);
+    }
+
+    private static void RemoveFrom<TKey>(ConcurrentDictionary<TKey, SubscriberList> index, TKey key, HubConnection connection)
+        where TKey : notnull
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            return;
+        }
+        list.Remove(connection);
+        if (list.IsEmpty)
+        {
+            index.TryRemove(new KeyValuePair<TKey, SubscriberList>(key, list));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing slow consumer {ConnectionId} (dev_id {DevId}, user {UserId}): its outbound queue overflowed")]
+    private partial void LogSlowConsumer(string connectionId, int devId, long userId);
+
+    private readonly record struct UserKey(int DevId, long UserId);
+
+    private readonly record struct PipeKey(int DevId, string Pipe);
 }
+
+/// <summary>What a subscription update changed: the engine is told only the difference.</summary>
+public sealed record SubscriptionChange(IReadOnlyList<string> Added, IReadOnlyList<string> Removed);

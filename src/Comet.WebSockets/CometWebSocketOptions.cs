@@ -1,0 +1,66 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Comet.WebSockets;
+
+/// <summary>The <c>Comet:WebSocket</c> section: limits and behaviour of the CppComet WebSocket protocol.</summary>
+public sealed class CometWebSocketOptions
+{
+    public const string SectionName = "Comet:WebSocket";
+
+    /// <summary>How often the server sends a keep-alive ping so that load balancers keep idle
+    /// connections open (0 turns it off).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>When above 0, keep-alives are pings and a client that does not answer one within this
+    /// time is disconnected (dead peers leave presence promptly). 0 sends unsolicited pongs instead,
+    /// which keep load balancers open but detect nothing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest client message in bytes; a longer one is discarded with a sys error
+    /// (CppComet: frames up to 65535 bytes).</summary>
+    [Range(256, 16 * 1024 * 1024)]
+    public int MaxMessageSize { get; set; } = 65_535;
+
+    /// <summary>Pipes one connection may subscribe to (CppComet: 32).</summary>
+    [Range(1, 1024)]
+    public int MaxSubscriptions { get; set; } = 32;
+
+    /// <summary>Messages that may wait for one slow client; one more disconnects it.</summary>
+    [Range(16, 1_000_000)]
+    public int OutboundQueueLength { get; set; } = 4096;
+
+    /// <summary>The largest frame the server builds when it batches several waiting messages.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long a closing connection may take to finish the close handshake before it is aborted.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Take the client address from X-Forwarded-For. Only set this behind a trusted proxy
+    /// that overwrites the header, or clients can claim any address.</summary>
+    public bool TrustForwardedFor { get; set; }
+
+    /// <summary>Backend authorisation of private channels, per pipe prefix (off when empty).</summary>
+    public List<PrivateChannelRule> PrivateChannels { get; } = [];
+}
+
+/// <summary>One prefix whose subscriptions the backend authorises (see docs/websocket.md).</summary>
+public sealed class PrivateChannelRule
+{
+    /// <summary>Pipes starting with this prefix need the backend's permission, e.g. <c>private_</c>.</summary>
+    [Required]
+    [MinLength(1)]
+    [MaxLength(64)]
+    public string Prefix { get; set; } = "";
+
+    /// <summary>The backend URL the gateway POSTs the signed question to.</summary>
+    [Required]
+    public Uri? Url { get; set; }
+
+    /// <summary>How long the gateway waits for the answer; no answer in time means no.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(3);
+}

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Comet.Core.Hub;
+using Comet.Core.Messages;
+using Comet.Core.Names;
+
+namespace Comet.WebSockets.Protocol;
+
+/// <summary>
+/// The messages the server addresses to one connection (spec §2.1, §2.3): the greeting, errors and
+/// answers to client commands. Keys are sorted as CppComet's nlohmann::json sorts them.
+/// </summary>
+public static class ServerMessages
+{
+    /// <summary>The <c>server</c> field of serverInfo.</summary>
+    public const string ServerName = "Comet.Gateway (CppComet community 4.09 compatible)";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    /// <summary>
+    /// <c>{"authorized":true,"data":"&lt;hash&gt;","event":"serverInfo","message_send_time":T,"pipe":"sys","server":"…"}</c>.
+    /// In compat mode <c>authorized</c> is the string "true"/"false" that JS 3.x tests for.
+    /// </summary>
+    public static byte[] ServerInfo(bool authorized, string hash, long now, bool compat) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        if (compat)
+        {
+            writer.WriteString("api_data"u8, CometMessageEncoder.CompatApiData);
+            writer.WriteString("authorized"u8, authorized ? "true" : "false");
+        }
+        else
+        {
+            writer.WriteBoolean("authorized"u8, authorized);
+        }
+        writer.WriteString("data"u8, hash);
+        writer.WriteString("event"u8, "serverInfo");
+        if (compat)
+        {
+            writer.WriteString("event_name"u8, "serverInfo");
+        }
+        writer.WriteNumber("message_send_time"u8, now);
+        writer.WriteString("pipe"u8, PipeNames.System);
+        writer.WriteString("server"u8, ServerName);
+        writer.WriteEndObject();
+    });
+
+    /// <summary>
+    /// <c>{"data":{"code":"403","error":"…","number_messages":-1},"event":"error","message_send_time":T,"pipe":"sys"}</c>;
+    /// <c>code</c> and <c>number_messages</c> only when given.
+    /// </summary>
+    public static byte[] Error(string text, long now, bool compat, bool numberMessages = false, string? code = null)
+    {
+        var data = Json(writer =>
+        {
+            writer.WriteStartObject();
+            if (code is not null)
+            {
+                writer.WriteString("code"u8, code);
+            }
+            writer.WriteString("error"u8, text);
+            if (numberMessages)
+            {
+                writer.WriteNumber("number_messages"u8, -1);
+            }
+            writer.WriteEndObject();
+        });
+        return CometMessageEncoder.Encode(new CometMessage(PipeNames.System, "error", data, DataIsJson: true, SendTime: now), compat);
+    }
+
+    /// <summary>The URL error CppComet sends before it closes: <c>{"error":"401","data":"Error code 401(…)","event_name":"CometServerError"}</c>
+    /// (its own hand-written key order; JS clients treat <c>error</c> &gt; 400 as fatal and stop reconnecting).</summary>
+    public static byte[] UrlError(CometUrlError error) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("error"u8, error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteString("data"u8, error.Message);
+        writer.WriteString("event_name"u8, "CometServerError");
+        writer.WriteEndObject();
+    });
+
+    /// <summary>An answer to a command: a <see cref="CometMessage"/> with an optional marker and <c>_info</c>.</summary>
+    public static byte[] Answer(CometMessage message, bool compat, string? marker = null, string? info = null) =>
+        CometMessageEncoder.Encode(message, compat, marker, info);
+
+    /// <summary>Writes a small JSON value to a string (the <c>data</c> of answers).</summary>
+    public static string Json(Action<Utf8JsonWriter> write)
+    {
+        var bytes = Write(write);
+        return System.Text.Encoding.UTF8.GetString(bytes);
+    }
+
+    private static byte[] Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using Comet.Core.Engine;
+using Comet.Core.Security;
+using Comet.WebSockets.Protocol;
+
+namespace Comet.WebSockets.Session;
+
+/// <summary>The outcome of authenticating a connect URL.</summary>
+/// <param name="UserId">The authorised user, or 0 (anonymous).</param>
+/// <param name="Hash">The user's stored hash, sent back in serverInfo ("" when anonymous).</param>
+/// <param name="Credential">The hash or JWT that authorised the connection (null when anonymous).</param>
+internal readonly record struct AuthResult(long UserId, string Hash, string? Credential)
+{
+    public static AuthResult Anonymous => new(0, "", null);
+
+    public bool IsAuthorized => UserId > 0;
+}
+
+/// <summary>
+/// Decides who a connection is (spec §2.1): the users_auth hash of <c>myid</c>, or a valid, unrevoked
+/// HS256 JWT whose <c>user_id</c> is <c>myid</c>. Anything else connects anonymously (user 0).
+/// </summary>
+internal sealed class ClientAuthenticator(ICometEngine engine, CometJwtValidator jwt)
+{
+    private const string HashAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public async Task<AuthResult> AuthenticateAsync(CometUrl url)
+    {
+        if (url.UserId <= 0 || url.Session.Length == 0)
+        {
+            return AuthResult.Anonymous;
+        }
+        if (CometJwtValidator.LooksLikeJwt(url.Session))
+        {
+            return await AuthenticateJwtAsync(url);
+        }
+        var hashes = await engine.Users.GetHashesAsync(url.DevId, [url.UserId]);
+        foreach (var stored in hashes)
+        {
+            if (stored.UserId == url.UserId && ConstantTime.Equals(stored.Value, url.Session))
+            {
+                return new AuthResult(url.UserId, stored.Value, url.Session);
+            }
+        }
+        return AuthResult.Anonymous;
+    }
+
+    private async Task<AuthResult> AuthenticateJwtAsync(CometUrl url)
+    {
+        var result = await jwt.ValidateAsync(url.DevId, url.Session);
+        if (!result.IsValid || result.UserId != url.UserId)
+        {
+            return AuthResult.Anonymous;
+        }
+        if (await engine.Users.IsTokenRevokedAsync(url.DevId, url.Session))
+        {
+            return AuthResult.Anonymous;
+        }
+        // CppComet stores a random hash for a JWT user that has none, and tells the client.
+        var hash = await engine.Users.SetHashIfAbsentAsync(url.DevId, url.UserId, RandomHash());
+        return new AuthResult(url.UserId, hash, url.Session);
+    }
+
+    private static string RandomHash() => RandomNumberGenerator.GetString(HashAlphabet, 32);
+}

@@ -1,0 +1,33 @@
+using Comet.Core.Engine;
+using Comet.Core.Hub;
+using Comet.Core.Options;
+using Comet.Core.Security;
+using Comet.WebSockets.PrivateChannels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Comet.WebSockets.Session;
+
+/// <summary>The node-wide services every client session uses (one instance, shared).</summary>
+internal sealed class SessionServices(
+    ICometEngine engine,
+    LocalHub hub,
+    CometJwtValidator jwt,
+    PrivateChannelAuthorizer privateChannels,
+    IOptions<CometWebSocketOptions> options,
+    IOptions<LimitsOptions> limits,
+    TimeProvider time,
+    ILoggerFactory loggerFactory)
+{
+    public ICometEngine Engine { get; } = engine;
+    public LocalHub Hub { get; } = hub;
+    public CometJwtValidator Jwt { get; } = jwt;
+    public PrivateChannelAuthorizer PrivateChannels { get; } = privateChannels;
+    public CometWebSocketOptions Options { get; } = options.Value;
+    public LimitsOptions Limits { get; } = limits.Value;
+    public TimeProvider Time { get; } = time;
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("Comet.WebSockets.Session");
+
+    /// <summary>Unix seconds now (<c>message_send_time</c>).</summary>
+    public long Now => Time.GetUtcNow().ToUnixTimeSeconds();
+}

@@ -1,0 +1,51 @@
+using Comet.Testing;
+using Comet.WebSockets.Tests.Support;
+
+namespace Comet.WebSockets.Tests;
+
+/// <summary>The protocol on two gateways sharing one real redis-server (the Redis engine).</summary>
+public sealed class ClusterTests
+{
+    private static Task<TestGateway> StartNodeAsync(RedisServer redis, string name) =>
+        TestGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Comet:Redis:Configuration"] = redis.Configuration,
+            ["Comet:Redis:Prefix"] = "ws" + redis.Port,
+            ["Comet:NodeName"] = name,
+        });
+
+    [Fact]
+    public async Task Browsers_on_different_nodes_talk_through_pipes_counts_and_personal_messages()
+    {
+        _ = RequiredTool.RedisServer;
+        await using var redis = await RedisServer.StartAsync();
+        await using var nodeA = await StartNodeAsync(redis, "node-a");
+        await using var nodeB = await StartNodeAsync(redis, "node-b");
+        await nodeA.Engine().Users.SetHashAsync(0, 501, "h501");
+
+        var (onA, _) = await CometWsClient.ConnectAndGreetAsync(nodeA, CometWsClient.Path("h501", 501, uuid: "on-a"));
+        var (onB, _) = await CometWsClient.ConnectAndGreetAsync(nodeB, CometWsClient.Path(uuid: "on-b"));
+        await using var _a = onA;
+        await using var _b = onB;
+        await onB.SendAsync("subscription\nweb_cluster\ntrack_cluster");
+        await GatewayExtensions.EventuallyAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_cluster"]))[0].Count == 1, "node A sees B's subscriber");
+        await onA.SendAsync("subscription\ntrack_cluster");
+
+        var joined = await onB.WaitForPipeAsync("track_cluster", "subscription");
+        Assert.Equal(501, joined.GetProperty("data").GetProperty("user_id").GetInt64());
+
+        await onA.SendAsync("web_pipe2\nweb_cluster\nhello\n*\nacross nodes");
+        var answer = await onA.WaitForPipeAsync("_answer_to_web_cluster");
+        Assert.Equal(1, answer.GetProperty("data").GetProperty("number_messages").GetInt32());
+        var received = await onB.WaitForPipeAsync("web_cluster");
+        Assert.Equal("across nodes", received.GetProperty("data").GetString());
+        Assert.Equal(501, received.GetProperty("user_id").GetInt64());
+
+        await onB.SendAsync("pipe_count\ntrack_cluster\ncount00001");
+        var count = await onB.WaitForPipeAsync("_answer_pipe_count");
+        Assert.Equal(2, count.GetProperty("data")[1].GetInt32());
+
+        await nodeB.Engine().Bus.SendToUserAsync(0, 501, "direct", "via node B");
+        Assert.Equal("via node B", (await onA.WaitForPipeAsync("msg", "direct")).GetProperty("data").GetString());
+    }
+}

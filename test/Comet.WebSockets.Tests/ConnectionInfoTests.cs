@@ -1,0 +1,42 @@
+using Comet.Core.Diagnostics;
+using Comet.Testing;
+using Comet.WebSockets.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comet.WebSockets.Tests;
+
+public sealed class ConnectionInfoTests
+{
+    [Fact]
+    public async Task X_forwarded_for_is_used_only_when_the_proxy_is_trusted()
+    {
+        foreach (var (trusted, expected) in new[] { (false, "127.0.0.1"), (true, "203.0.113.9") })
+        {
+            await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
+            {
+                ["Comet:WebSocket:TrustForwardedFor"] = trusted ? "true" : "false",
+            });
+            await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path(),
+                o => o.SetRequestHeader("X-Forwarded-For", "203.0.113.9, 10.0.0.1"));
+            await client.ReceiveAsync();
+            await client.SendAsync("subscription\nweb_ip");
+            await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_ip"]))[0].Count == 1, "subscribed");
+
+            Assert.Equal(expected, Assert.Single(await gateway.Engine().Presence.GetSubscribersAsync(0, "web_ip")).Ip);
+        }
+    }
+
+    [Fact]
+    public async Task The_open_connections_gauge_follows_opens_and_closes()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var metrics = gateway.Services.GetRequiredService<CometMetrics>();
+
+        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        Assert.Equal(1, metrics.WebSocketConnections);
+        Assert.Equal(1, gateway.Hub().ConnectionCount);
+
+        await client.DisposeAsync();
+        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(metrics.WebSocketConnections == 0 && gateway.Hub().ConnectionCount == 0), "the connection is gone");
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Comet.Core.Engine;
+using Comet.Core.Hub;
+using Comet.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Comet.WebSockets.Tests.Support;
+
+/// <summary>Helpers around a <see cref="TestGateway"/>: the engine (the backend side) and JSON checks.</summary>
+public static class GatewayExtensions
+{
+    public static ICometEngine Engine(this TestGateway gateway) => gateway.Services.GetRequiredService<ICometEngine>();
+
+    public static LocalHub Hub(this TestGateway gateway) => gateway.Services.GetRequiredService<LocalHub>();
+
+    /// <summary>The message with its <c>message_send_time</c> replaced by 0, for exact comparisons.</summary>
+    public static string WithoutTime(this JsonElement message)
+    {
+        var text = message.GetRawText();
+        if (!message.TryGetProperty("message_send_time", out var time))
+        {
+            return text;
+        }
+        Assert.InRange(time.GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
+        return text.Replace("\"message_send_time\":" + time.GetRawText(), "\"message_send_time\":0", StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits until a condition on the gateway holds (presence updates are asynchronous to the client).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(25);
+        }
+        Assert.Fail("Timed out waiting until " + what);
+    }
+}
