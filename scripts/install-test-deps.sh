@@ -32,3 +32,19 @@ fi
 if [ ! -d test/clients/node/node_modules ] || [ test/clients/node/package-lock.json -nt test/clients/node/node_modules ]; then
   npm ci --prefix test/clients/node --no-audit --no-fund --loglevel=error
 fi
+
+# The browser test (test/Comet.Gateway.Tests/Browser): Chromium and the runner's playwright-core + mysql2.
+if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    echo "Installing with apt-get: chromium"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "The browser test needs Chromium. Install it as root:  sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+if [ ! -d test/clients/browser/node_modules ] || [ test/clients/browser/package-lock.json -nt test/clients/browser/node_modules ]; then
+  npm ci --prefix test/clients/browser --no-audit --no-fund --loglevel=error
+fi

@@ -1,11 +1,21 @@
+using Comet.Core.Engine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Comet.Redis;
 
-// PLACEHOLDER: the Redis-engine work replaces this.
+/// <summary>Registers the Redis engine (chosen when <c>Comet:Redis:Configuration</c> is set).</summary>
 public static class RedisServiceCollectionExtensions
 {
-    public static IServiceCollection AddRedisEngine(this IServiceCollection services, IConfiguration configuration) =>
-        throw new NotSupportedException("The Redis engine is not built yet.");
+    public static IServiceCollection AddRedisEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RedisEngineOptions>()
+            .Bind(configuration.GetSection(RedisEngineOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<RedisEngine>();
+        services.TryAddSingleton<ICometEngine>(sp => sp.GetRequiredService<RedisEngine>());
+        return services;
+    }
 }

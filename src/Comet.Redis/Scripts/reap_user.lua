@@ -1,0 +1,18 @@
+-- Removes a dead node's connections of a user; if none are left the user goes offline at the node's
+-- last heartbeat.
+-- KEYS: 1 connections, 2 queue state, 3 users_time
+-- ARGV: 1 dead node, 2 last seen (unix s), 3 status channel, 4 offline payload
+local entries = redis.call('HGETALL', KEYS[1])
+local removed = 0
+for i = 1, #entries, 2 do
+  if entries[i + 1] == ARGV[1] then
+    redis.call('HDEL', KEYS[1], entries[i])
+    removed = removed + 1
+  end
+end
+redis.call('HDEL', KEYS[2], 'c:' .. ARGV[1])
+if removed > 0 and redis.call('HLEN', KEYS[1]) == 0 then
+  redis.call('SET', KEYS[3], ARGV[2])
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
+end
+return removed

@@ -1,0 +1,76 @@
+using Comet.Core.Engine;
+using Comet.Core.Messages;
+using Comet.Core.Names;
+using Comet.Redis.Node;
+using Comet.Redis.Scripts;
+using Comet.Redis.Wire;
+using StackExchange.Redis;
+
+namespace Comet.Redis.Stores;
+
+/// <summary>
+/// Pipe messages: log + PUBLISH in one script. Personal messages: queue first, wake second (see
+/// send_to_user.lua and <see cref="PersonalInbox"/>), so that nothing is lost when pub/sub is.
+/// </summary>
+internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
+{
+    private RedisKeys Keys => context.Keys;
+
+    public async Task<long> PublishAsync(int devId, CometMessage message)
+    {
+        var pipe = message.Pipe;
+        var now = context.NowSeconds;
+        var trusted = PipeNames.IsAlwaysLogged(pipe);
+        var entry = LogEntryCodec.Encode(LogEntryCodec.NewId(pipe), message.SendTime ?? now, message.Event, message.Data, message.UserId ?? 0, now);
+        var result = await context.Client.EvalAsync(
+            RedisScripts.Publish,
+            [Keys.PipeSettings(devId, pipe), Keys.PipeLog(devId, pipe), Keys.PipeSubscribers(devId, pipe)],
+            [trusted ? context.Limits.MaxPipeLogLength : 0,
+             trusted ? (long)context.Limits.TrustLogTtl.TotalMilliseconds : 0,
+             entry, Keys.PipeChannel(devId, pipe), BusPayload.PipeMessage(message, context.Node)]).ConfigureAwait(false);
+        context.Metrics?.PipeMessagePublished();
+        // This node delivers its own messages directly; other nodes get them over pub/sub.
+        context.Delivery.DeliverToPipe(devId, message);
+        return (long)result;
+    }
+
+    public async Task SendToUserAsync(int devId, long userId, string @event, string message)
+    {
+        var result = (RedisResult[])(await context.Client.EvalAsync(
+            RedisScripts.SendToUser,
+            [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
+            [QueueEntryCodec.EncodeBody(context.NowSeconds, @event, message),
+             context.Limits.OfflineQueueLength,
+             (long)context.Limits.OfflineQueueTtl.TotalMilliseconds,
+             Keys.NodeChannelPrefix,
+             BusPayload.UserWakeUp(devId, userId)]).ConfigureAwait(false))!;
+        context.Metrics?.PersonalMessageSent();
+        var dropped = (long)result[1];
+        if (dropped > 0)
+        {
+            context.Metrics?.QueuedMessagesDropped(dropped);
+        }
+    }
+
+    public async Task<IReadOnlyList<QueuedMessage>> GetQueueAsync(int devId, long userId)
+    {
+        var result = (RedisResult[])(await context.Client.EvalAsync(
+            RedisScripts.QueueGet,
+            [Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
+            []).ConfigureAwait(false))!;
+        var oldest = context.NowSeconds - (long)context.Limits.OfflineQueueTtl.TotalSeconds;
+        return result
+            .Select(r => QueueEntryCodec.Decode((byte[])r!).Message)
+            .Where(m => m.Time >= oldest)
+            .ToList();
+    }
+
+    public Task ClearQueueAsync(int devId, long userId) =>
+        context.Client.EvalAsync(
+            RedisScripts.QueueClear,
+            [Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
+            []);
+
+    public Task CloseUserAsync(int devId, long userId, string? credential) =>
+        context.Client.PublishAsync(Keys.ControlChannel, BusPayload.CloseUser(devId, userId, credential));
+}
