@@ -1,0 +1,25 @@
+namespace Comet.Benchmarks.Cli;
+
+internal static class Usage
+{
+    public const string Text = """
+        usage: Comet.Benchmarks <scenario> [options]
+          fanout        C clients on P pipes, CometQL INSERT INTO pipes_messages at a target rate
+                        --clients 1000[,5000] --rate 20[,100] --pipes 1 --publishers 1
+          redis-fanout  fanout on memory, redis x1 and redis x2 in one run (ratio to memory)
+          personal      users_messages to U authorised users on 1-3 devices each
+                        --users 1000 --rate 200 --publishers 1
+          connect       ramp to N idle connections, memory per connection, then churn
+                        --connections 10000 --churn-seconds 10 --churn-workers 16
+          cometql       statements/s over K backend connections
+                        --connections 1,4,16 --statement insert,select --client mysqldata,raw --pipeline 1
+          selftest      checks the tool's own stamp parsing, percentiles and options (no gateway)
+          micro         BenchmarkDotNet micro-benchmarks (arguments go to BenchmarkDotNet, e.g. --filter '*')
+        target (default: gateways started here as Release processes, memory engine):
+          --redis [--nodes N]   start redis-server and N gateway nodes on it
+          --ws host:port --cometql host:port [--password p] [--pid n]   an existing gateway
+          --set Key=Value[,Key=Value]   configuration passed to started gateways
+        common: --duration 10 --warmup 2 --repeat 1 --concurrency 200 --sources 4 --size 100 --publisher mysqldata|raw
+                --markdown docs/benchmarks.md --max-seconds 900
+        """;
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using Comet.Benchmarks.Cli;
+using Comet.Benchmarks.Clients;
+using Comet.Benchmarks.Measure;
+using Comet.Benchmarks.Target;
+
+namespace Comet.Benchmarks.Scenarios;
+
+/// <summary>
+/// Broadcast: C anonymous WebSocket clients subscribed over P pipes, backends publishing with
+/// <c>INSERT INTO pipes_messages</c> at a target rate. Reports delivered messages per second (every
+/// copy a client received), latency from the publish stamp in the payload, and resource use.
+/// <c>--engines memory,redis1,redis2</c> runs the same load on each target and adds the ratio to the first.
+/// </summary>
+internal static class FanoutScenario
+{
+    public static async Task<ResultTable> RunAsync(BenchArgs args, string[]? defaultEngines, CancellationToken cancellationToken)
+    {
+        var common = CommonOptions.Read(args);
+        var clientCounts = args.IntList("clients", 1000);
+        var rates = args.IntList("rate", 20);
+        var pipes = Math.Max(1, args.Int("pipes", 1));
+        var publishers = Math.Max(1, args.Int("publishers", 1));
+        var baseSpec = GatewayCluster.Spec.Read(args);
+        var engines = args.Optional("engines")?.Split(',') ?? defaultEngines;
+        args.EnsureAllUsed();
+        var specs = engines is null ? [baseSpec] : engines.Select(e => EngineSpec(baseSpec, e)).ToArray();
+
+        var table = new ResultTable(
+            $"fanout on {string.Join(", ", specs.Select(s => s.Describe()))}: {pipes} pipe(s), {common.PayloadSize} B payload, {common.Duration.TotalSeconds:0} s measured",
+            "engine", "clients", "target/s", "published/s", "delivered/s", "ratio", "lost %", "p50 ms", "p95 ms", "p99 ms",
+            "max ms", "INSERT p99 ms", "gw CPU %", "gw RSS MiB", "redis CPU %", "gen CPU %");
+        foreach (var clients in clientCounts)
+        {
+            foreach (var rate in rates)
+            {
+                for (var run = 0; run < common.Repeat; run++)
+                {
+                    double? first = null;
+                    foreach (var spec in specs)
+                    {
+                        await RowGuard.RunAsync(table, $"{spec.Describe()} clients={clients} rate={rate}", async () =>
+                        {
+                            var row = await RunOnceAsync(spec, common, clients, rate, pipes, publishers, table, cancellationToken);
+                            first ??= row.Delivered;
+                            table.Add(spec.Describe(), clients, rate, row.Published, row.Delivered,
+                                first > 0 ? row.Delivered / first.Value : double.NaN, row.LostPercent, row.Latency.P50, row.Latency.P95,
+                                row.Latency.P99, row.Latency.Max, row.InsertP99, row.Resources.GatewayCpu, row.Resources.GatewayRssMiB,
+                                row.Resources.RedisCpu, row.Resources.GeneratorCpu);
+                            Console.WriteLine($"  {spec.Describe()} clients={clients} rate={rate}: delivered {row.Delivered:N0}/s, p99 {row.Latency.P99:0.##} ms");
+                        });
+                    }
+                }
+            }
+        }
+        table.Note("INSERT p99 ms is the backend's wait for the INSERT's answer (MySQL round trip), not delivery.");
+        table.Note("target/s and published/s are INSERTs per second over all pipes; delivered/s counts every copy a client received.");
+        table.Note("CPU is % of one core (the machine has 2); gateway figures are summed over nodes; the load generator runs on the same cores.");
+        return table;
+    }
+
+    private static GatewayCluster.Spec EngineSpec(GatewayCluster.Spec spec, string engine) => engine switch
+    {
+        "memory" => spec with { Redis = false, NodeCount = 1 },
+        _ when engine.StartsWith("redis", StringComparison.Ordinal) =>
+            spec with { Redis = true, NodeCount = engine.Length > 5 ? int.Parse(engine[5..], CultureInfo.InvariantCulture) : 1 },
+        _ => throw new ArgumentException($"--engines takes memory, redis1, redis2…, not '{engine}'."),
+    };
+
+    private static async Task<FanoutRow> RunOnceAsync(
+        GatewayCluster.Spec spec, CommonOptions common, int clientCount, int rate, int pipes, int publisherCount,
+        ResultTable table, CancellationToken cancellationToken)
+    {
+        await using var cluster = await GatewayCluster.StartAsync(spec);
+        var ramp = await ConnectionRamp.OpenAsync(cluster.WebSocketEndpoints, common.Sources, clientCount, common.Concurrency,
+            CometUrls.Anonymous, cancellationToken);
+        try
+        {
+            if (ramp.Failures > 0)
+            {
+                table.Note($"{spec.Describe()}, {clientCount} clients: {ramp.Failures} connections failed ({ramp.FirstError}).");
+            }
+            var recorder = new LatencyRecorder(8_000_000);
+            await using var loops = new ReceiveLoops();
+            var subscribers = new int[pipes];
+            var index = 0;
+            foreach (var client in ramp.Clients)
+            {
+                var pipe = index++ % pipes;
+                if (client is null)
+                {
+                    continue;
+                }
+                await client.SendTextAsync("subscription\n" + PipeName(pipe), cancellationToken);
+                subscribers[pipe]++;
+                loops.Start(client, recorder);
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            var windowStart = start + (long)(common.Warmup.TotalSeconds * Stopwatch.Frequency);
+            var windowEnd = windowStart + (long)(common.Duration.TotalSeconds * Stopwatch.Frequency);
+            recorder.Open(windowStart, windowEnd);
+            var roundTrips = new LatencyRecorder(4_000_000);
+            roundTrips.Open(windowStart, windowEnd);
+            long expected = 0;
+            long publishedInWindow = 0;
+            var publishers = Enumerable.Range(0, publisherCount).Select(p => Task.Factory.StartNew(() =>
+            {
+                using var backend = IStatementSink.Open(common.Publisher, cluster.Nodes[p % cluster.Nodes.Count]);
+                return RatePublisher.Run(backend, (double)rate / publisherCount, common.Warmup + common.Duration, (stamp, sequence) =>
+                {
+                    var pipe = (int)((sequence * publisherCount + p) % pipes);
+                    if (stamp >= windowStart && stamp <= windowEnd)
+                    {
+                        Interlocked.Add(ref expected, subscribers[pipe]);
+                        Interlocked.Increment(ref publishedInWindow);
+                    }
+                    return $"INSERT INTO pipes_messages (name, event, message) VALUES ('{PipeName(pipe)}', 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')";
+                }, roundTrips, cancellationToken);
+            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+            await Task.Delay(common.Warmup, cancellationToken);
+            var resources = ResourceWindow.Begin(cluster);
+            await Task.Delay(common.Duration, cancellationToken);
+            var use = resources.End();
+            var results = await Task.WhenAll(publishers);
+            await Drain.UntilQuietAsync(recorder, Interlocked.Read(ref expected), cancellationToken);
+            foreach (var failed in results.Where(r => r.Failed > 0).Take(1))
+            {
+                table.Note($"{spec.Describe()}, {clientCount} clients: {failed.Failed} INSERTs failed ({failed.FirstError}).");
+            }
+
+            var seconds = common.Duration.TotalSeconds;
+            var delivered = recorder.Count;
+            var lost = expected == 0 ? double.NaN : 100.0 * (expected - delivered) / expected;
+            return new FanoutRow(publishedInWindow / seconds, delivered / seconds, lost, recorder.Summarise(), roundTrips.Summarise().P99, use);
+        }
+        finally
+        {
+            ramp.CloseAll();
+        }
+    }
+
+    private static string PipeName(int pipe) => "fan" + pipe.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record FanoutRow(double Published, double Delivered, double LostPercent, LatencySummary Latency, double InsertP99, ResourceUse Resources);
+}
