@@ -51,7 +51,7 @@ public sealed class ConfiguredLimitsTests
     public async Task With_a_longer_query_limit_4000_values_pass_and_4001_are_too_many()
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Comet:CometQL:MaxQueryLength"] = "100000" });
-        await using var client = await CometQLClient.OpenAsync(gateway, "801");
+        await using var client = await CometQLBackend.OpenAsync(gateway, "801");
         var ids = string.Join(",", Enumerable.Range(1, 4000));
         Assert.Equal(4000, (await client.RowsAsync($"select * from users_time where id in ({ids})")).Count);
         Assert.Equal((19, "Too many values"), await client.ErrorAsync($"select * from users_time where id in ({ids},4001)"));

@@ -12,7 +12,7 @@ public sealed class MetricsTests
     {
         await using var gateway = await TestGateway.StartAsync();
         var metrics = gateway.Services.GetRequiredService<CometMetrics>();
-        await using var client = await CometQLClient.OpenAsync(gateway, "901");
+        await using var client = await CometQLBackend.OpenAsync(gateway, "901");
         var (pipes, personal, queries) = (metrics.PipeMessages, metrics.PersonalMessages, metrics.Queries);
         await client.ExecuteAsync("insert into pipes_messages (name, event, message) values ('web_count', 'e', 'm')");
         await client.ExecuteAsync("insert into users_messages (id, event, message) values (1, 'e', 'm'), (2, 'e', 'm')");

@@ -6,12 +6,8 @@ namespace Comet.CometQL.Tests.Integration;
 [Collection(GatewayCollection.Name)]
 public sealed class MySqlDataTests(GatewayFixture fixture)
 {
-    private async Task<MySqlConnection> OpenAsync(string user = "root")
-    {
-        var connection = new MySqlConnection(fixture.Gateway.ConnectionString(user));
-        await connection.OpenAsync();
-        return connection;
-    }
+    private Task<MySqlConnection> OpenAsync(string user = "root") =>
+        CometQLBackend.OpenConnectionAsync(fixture.Gateway.ConnectionString(user));
 
     [Fact]
     public async Task Opens_and_reads_the_server_version()
@@ -31,13 +27,13 @@ public sealed class MySqlDataTests(GatewayFixture fixture)
             Assert.Equal(2, await insert.ExecuteNonQueryAsync());
             Assert.Equal(5, insert.LastInsertedId);
         }
-        var rows = await ReadAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6, 7)");
+        var rows = await CometQLBackend.RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6, 7)");
         Assert.Equal([["5", "h5"], ["6", "h6"]], rows);
         await using (var delete = new MySqlCommand("DELETE FROM users_auth WHERE id = 5", connection))
         {
             Assert.Equal(0, await delete.ExecuteNonQueryAsync());
         }
-        Assert.Equal([["6", "h6"]], await ReadAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6)"));
+        Assert.Equal([["6", "h6"]], await CometQLBackend.RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6)"));
     }
 
     [Fact]
@@ -65,7 +61,7 @@ public sealed class MySqlDataTests(GatewayFixture fixture)
         var e = await Assert.ThrowsAsync<MySqlException>(() => bad.ExecuteReaderAsync());
         Assert.Equal(15, e.Number);
         Assert.Equal("Table doesn't exist", e.Message);
-        Assert.Equal([["1", "-1"]], await ReadAsync(connection, "SELECT id, time FROM users_time WHERE id = 1"));
+        Assert.Equal([["1", "-1"]], await CometQLBackend.RowsAsync(connection, "SELECT id, time FROM users_time WHERE id = 1"));
     }
 
     [Fact]
@@ -74,22 +70,5 @@ public sealed class MySqlDataTests(GatewayFixture fixture)
         await using var connection = new MySqlConnection(fixture.Gateway.ConnectionString(password: "wrong"));
         var e = await Assert.ThrowsAsync<MySqlException>(() => connection.OpenAsync());
         Assert.Contains("Authentication failure", e.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<string[]>> ReadAsync(MySqlConnection connection, string sql)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string[]>();
-        while (await reader.ReadAsync())
-        {
-            var row = new string[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.GetString(i);
-            }
-            rows.Add(row);
-        }
-        return rows;
     }
 }

@@ -10,7 +10,7 @@ namespace Comet.CometQL.Tests.Integration;
 [Collection(GatewayCollection.Name)]
 public sealed class TablesTests(GatewayFixture fixture)
 {
-    private Task<CometQLClient> OpenAsync(string devId) => CometQLClient.OpenAsync(fixture.Gateway, devId);
+    private Task<CometQLBackend> OpenAsync(string devId) => CometQLBackend.OpenAsync(fixture.Gateway, devId);
 
     [Fact]
     public async Task Pipes_messages_logs_the_newest_length_messages_oldest_first()
@@ -195,7 +195,7 @@ public sealed class TablesTests(GatewayFixture fixture)
     [Fact]
     public async Task Several_statements_in_one_query_when_the_client_allows_it()
     {
-        await using var client = await CometQLClient.OpenAsync(fixture.Gateway, "114", ";AllowBatch=true");
+        await using var client = await CometQLBackend.OpenAsync(fixture.Gateway, "114", ";AllowBatch=true");
         await client.ExecuteAsync("insert into users_auth (id, hash) values (1, 'a'); insert into users_auth (id, hash) values (2, 'b')");
         Assert.Equal([["1", "a"], ["2", "b"]], await client.RowsAsync("select * from users_auth where id in (1, 2)"));
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Comet.Testing;
+using Comet.Testing.Clients;
 using StackExchange.Redis;
 
 namespace Comet.Redis.Tests.EndToEnd;
@@ -24,7 +25,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
         var sent = new int[Users + 1];
         for (var user = 1; user <= Users; user++)
         {
-            await CometQL.ExecuteAsync(cluster.Nodes[0], $"INSERT INTO users_auth (id, hash) VALUES ({user}, 'chaos{user}')");
+            await CometQLBackend.ExecuteAsync(cluster.Nodes[0], $"INSERT INTO users_auth (id, hash) VALUES ({user}, 'chaos{user}')");
         }
 
         using var stop = new CancellationTokenSource();
@@ -58,7 +59,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
             Assert.Equal(Enumerable.Range(1, sent[user]), received[user]);
         }
         // The killed node's connections left presence: nobody is online any more.
-        await TestWait.UntilAsync(() => CometQL.QueryAsync(alive[0], "SELECT id, time FROM users_time WHERE id IN (1,2,3,4,5,6)"),
+        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(alive[0], "SELECT id, time FROM users_time WHERE id IN (1,2,3,4,5,6)"),
             rows => rows.All(r => r[1] != "0"), "every user to be offline after the clients stopped", TimeSpan.FromSeconds(10));
     }
 
@@ -70,7 +71,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
             for (var user = 1; user <= Users; user++)
             {
                 var number = sent[user] + 1;
-                await CometQL.ExecuteAsync(Pick(alive), $"INSERT INTO users_messages (id, event, message) VALUES ({user}, 'n', '{number}')");
+                await CometQLBackend.ExecuteAsync(Pick(alive), $"INSERT INTO users_messages (id, event, message) VALUES ({user}, 'n', '{number}')");
                 sent[user] = number;
             }
         }
@@ -93,10 +94,10 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
     {
         while (!stop.IsCancellationRequested)
         {
-            CometClient client;
+            CometWebSocketClient client;
             try
             {
-                client = await CometClient.ConnectAsync(Pick(alive), user, $"chaos{user}");
+                client = await CometWebSocketClient.ConnectAsync(Pick(alive), user, $"chaos{user}");
             }
             catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or OperationCanceledException)
             {
@@ -108,7 +109,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
             await client.DisposeAsync();
             foreach (var message in client.Drain())
             {
-                if (CometClient.IsPipe(message, "msg"))
+                if (CometWebSocketClient.IsPipe(message, "msg"))
                 {
                     received.Enqueue(int.Parse(message.GetProperty("data").GetString()!, CultureInfo.InvariantCulture));
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Comet.Testing;
+using Comet.Testing.Clients;
 using MySql.Data.MySqlClient;
 
 namespace Comet.Redis.Tests.EndToEnd;
@@ -17,17 +18,17 @@ public sealed class RedisRestartTests
         }
         await using var cluster = await GatewayCluster.StartAsync(redis, 2);
         var (n1, n2) = (cluster.Nodes[0], cluster.Nodes[1]);
-        await using var reader = await CometClient.ConnectAsync(n2);
+        await using var reader = await CometWebSocketClient.ConnectAsync(n2);
         await reader.SendAsync("subscription\nweb_restart");
-        await TestWait.UntilAsync(() => CometQL.QueryAsync(n1, "SELECT * FROM pipes WHERE name IN ('web_restart')"),
+        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n1, "SELECT * FROM pipes WHERE name IN ('web_restart')"),
             rows => rows.Count == 1 && rows[0][1] == "1", "the subscription to count");
-        await CometQL.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'before')");
-        await reader.WaitForAsync(m => CometClient.IsPipe(m, "web_restart") && m.GetProperty("data").GetString() == "before");
+        await CometQLBackend.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'before')");
+        await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_restart") && m.GetProperty("data").GetString() == "before");
 
         redis.Kill();
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<MySqlException>(() =>
-            CometQL.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'lost')"));
+            CometQLBackend.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'lost')"));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the error took {clock.Elapsed}");
         Assert.Contains("storage", error.Message, StringComparison.OrdinalIgnoreCase);
         using var http = new HttpClient();
@@ -42,10 +43,10 @@ public sealed class RedisRestartTests
                 code => code == 200, $"{node.NodeName} to be ready again", TimeSpan.FromSeconds(20));
         }
         // The empty Redis learnt the subscription again from n2, and pub/sub works again.
-        await TestWait.UntilAsync(() => CometQL.QueryAsync(n1, "SELECT * FROM pipes WHERE name IN ('web_restart')"),
+        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n1, "SELECT * FROM pipes WHERE name IN ('web_restart')"),
             rows => rows.Count == 1 && rows[0][1] == "1", "the subscription to be restored", TimeSpan.FromSeconds(15));
-        await CometQL.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'after')");
-        var after = await reader.WaitForAsync(m => CometClient.IsPipe(m, "web_restart"));
+        await CometQLBackend.ExecuteAsync(n1, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_restart', 'e', 'after')");
+        var after = await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_restart"));
         Assert.Equal("after", after.GetProperty("data").GetString());
     }
 }

@@ -1,4 +1,5 @@
 using Comet.Testing;
+using Comet.Testing.Clients;
 
 namespace Comet.Redis.Tests.EndToEnd;
 
@@ -10,33 +11,33 @@ public sealed class ThreeGatewayTests(RedisFixture redis) : IClassFixture<RedisF
     {
         await using var cluster = await GatewayCluster.StartAsync(redis.Server, 3);
         var (n1, n2, n3) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
-        await CometQL.ExecuteAsync(n2, "INSERT INTO users_auth (id, hash) VALUES (5, 'hash5')");
+        await CometQLBackend.ExecuteAsync(n2, "INSERT INTO users_auth (id, hash) VALUES (5, 'hash5')");
 
-        await using var reader = await CometClient.ConnectAsync(n1);
+        await using var reader = await CometWebSocketClient.ConnectAsync(n1);
         await reader.WaitForAsync(m => m.GetProperty("event").GetString() == "serverInfo");
         await reader.SendAsync("subscription\nweb_news\nuser_status_5");
-        await TestWait.UntilAsync(() => CometQL.QueryAsync(n3, "SELECT * FROM pipes WHERE name IN ('web_news')"),
+        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n3, "SELECT * FROM pipes WHERE name IN ('web_news')"),
             rows => rows.Count == 1 && rows[0][1] == "1", "web_news to count one subscriber from node n3");
 
-        await using var user = await CometClient.ConnectAsync(n3, 5, "hash5");
+        await using var user = await CometWebSocketClient.ConnectAsync(n3, 5, "hash5");
         var info = await user.WaitForAsync(m => m.GetProperty("event").GetString() == "serverInfo");
         Assert.True(info.GetProperty("authorized").GetBoolean());
-        var online = await reader.WaitForAsync(m => CometClient.IsPipe(m, "user_status_5"));
+        var online = await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "user_status_5"));
         Assert.Equal("online", online.GetProperty("event").GetString());
-        Assert.Equal([["5", "0"]], await CometQL.QueryAsync(n1, "SELECT id, time FROM users_time WHERE id = 5"));
+        Assert.Equal([["5", "0"]], await CometQLBackend.RowsAsync(n1, "SELECT id, time FROM users_time WHERE id = 5"));
 
-        await CometQL.ExecuteAsync(n2, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_news', 'update', 'hello from n2')");
-        var news = await reader.WaitForAsync(m => CometClient.IsPipe(m, "web_news"));
+        await CometQLBackend.ExecuteAsync(n2, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_news', 'update', 'hello from n2')");
+        var news = await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_news"));
         Assert.Equal(("update", "hello from n2"), (news.GetProperty("event").GetString(), news.GetProperty("data").GetString()));
 
-        await CometQL.ExecuteAsync(n1, "INSERT INTO users_messages (id, event, message) VALUES (5, 'personal', 'for five')");
-        var personal = await user.WaitForAsync(m => CometClient.IsPipe(m, "msg"));
+        await CometQLBackend.ExecuteAsync(n1, "INSERT INTO users_messages (id, event, message) VALUES (5, 'personal', 'for five')");
+        var personal = await user.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "msg"));
         Assert.Equal(("personal", "for five"), (personal.GetProperty("event").GetString(), personal.GetProperty("data").GetString()));
 
         await user.DisposeAsync();
-        var offline = await reader.WaitForAsync(m => CometClient.IsPipe(m, "user_status_5"));
+        var offline = await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "user_status_5"));
         Assert.Equal("offline", offline.GetProperty("event").GetString());
-        var time = long.Parse((await CometQL.QueryAsync(n2, "SELECT id, time FROM users_time WHERE id = 5"))[0][1], System.Globalization.CultureInfo.InvariantCulture);
+        var time = long.Parse((await CometQLBackend.RowsAsync(n2, "SELECT id, time FROM users_time WHERE id = 5"))[0][1]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(time, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 5, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 }
