@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Comet.Testing;
 using Comet.WebSockets.Tests.Support;
 
@@ -23,8 +24,8 @@ public sealed class ClusterTests
         await using var nodeB = await StartNodeAsync(redis, "node-b");
         await nodeA.Engine().Users.SetHashAsync(0, 501, "h501");
 
-        var (onA, _) = await CometWsClient.ConnectAndGreetAsync(nodeA, CometWsClient.Path("h501", 501, uuid: "on-a"));
-        var (onB, _) = await CometWsClient.ConnectAndGreetAsync(nodeB, CometWsClient.Path(uuid: "on-b"));
+        var (onA, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h501", 501, uuid: "on-a"));
+        var (onB, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "on-b"));
         await using var _a = onA;
         await using var _b = onB;
         await onB.SendAsync("subscription\nweb_cluster\ntrack_cluster");
@@ -47,5 +48,47 @@ public sealed class ClusterTests
 
         await nodeB.Engine().Bus.SendToUserAsync(0, 501, "direct", "via node B");
         Assert.Equal("via node B", (await onA.WaitForPipeAsync("msg", "direct")).GetProperty("data").GetString());
+    }
+
+    [Fact]
+    public async Task Stopping_one_node_closes_its_clients_with_1001_and_the_other_nodes_see_them_leave()
+    {
+        _ = RequiredTool.RedisServer;
+        await using var redis = await RedisServer.StartAsync();
+        await using var nodeB = await StartNodeAsync(redis, "node-b");
+        var nodeA = await StartNodeAsync(redis, "node-a");
+        var nodeAStopped = false;
+        try
+        {
+            await nodeB.Engine().Users.SetHashAsync(0, 611, "h611");
+            var (watcher, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "watcher"));
+            await using var _w = watcher;
+            await watcher.SendAsync("subscription\nuser_status_611\ntrack_stop");
+            await GatewayExtensions.EventuallyAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_stop"]))[0].Count == 1, "node A sees the watcher");
+
+            var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h611", 611, uuid: "on-a"));
+            await using var _u = user;
+            await user.SendAsync("subscription\ntrack_stop");
+            Assert.Equal("online", (await watcher.WaitForPipeAsync("user_status_611")).GetProperty("event").GetString());
+            await watcher.WaitForPipeAsync("track_stop", "subscription");
+
+            nodeAStopped = true;
+            var stopping = nodeA.DisposeAsync().AsTask();
+            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await user.WaitForCloseAsync());
+            await stopping;
+
+            var left = await watcher.WaitForPipeAsync("track_stop", "unsubscription");
+            Assert.Equal(611, left.GetProperty("data").GetProperty("user_id").GetInt64());
+            Assert.Equal("offline", (await watcher.WaitForPipeAsync("user_status_611")).GetProperty("event").GetString());
+            Assert.Equal(1, (await nodeB.Engine().Presence.CountSubscribersAsync(0, ["track_stop"]))[0].Count);
+            Assert.Equal(WebSocketState.Open, watcher.State);
+        }
+        finally
+        {
+            if (!nodeAStopped)
+            {
+                await nodeA.DisposeAsync();
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class CompatModeTests
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 81, "h81");
 
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h81", 81, version: "3.25"));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h81", 81, version: "3.25"));
         await using var _c = client;
 
         Assert.Equal(
@@ -25,8 +25,8 @@ public sealed class CompatModeTests
     public async Task Object_data_is_stringified_for_old_clients_while_new_clients_get_the_object()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (old, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(version: "3.25", uuid: "old"));
-        var (modern, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(uuid: "new"));
+        var (old, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(version: "3.25", uuid: "old"));
+        var (modern, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "new"));
         await using var _o = old;
         await using var _m = modern;
         await old.SendAsync("subscription\ntrack_mix");
@@ -51,7 +51,7 @@ public sealed class CompatModeTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 82, "h82");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h82", 82, version: "3.25"));
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h82", 82, version: "3.25"));
         await using var _c = client;
 
         await gateway.Engine().Bus.SendToUserAsync(0, 82, "newMessage", "body");

@@ -10,7 +10,7 @@ public sealed class ConnectTests
     public async Task Anonymous_client_gets_serverInfo_with_authorized_false_first()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("nohash", 5));
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("nohash", 5));
 
         var info = await client.ReceiveAsync();
 
@@ -24,7 +24,7 @@ public sealed class ConnectTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 7, "hash7");
-        await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("hash7", 7));
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("hash7", 7));
 
         var info = await client.ReceiveAsync();
 
@@ -37,7 +37,7 @@ public sealed class ConnectTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 7, "hash7");
-        await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("hash8", 7));
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("hash8", 7));
 
         var info = await client.ReceiveAsync();
 
@@ -53,8 +53,8 @@ public sealed class ConnectTests
     public async Task Every_CppComet_route_accepts_the_connection(string prefix)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var path = prefix + CometWsClient.Path()["/ws/".Length..];
-        await using var client = await CometWsClient.ConnectAsync(gateway, path);
+        var path = prefix + CometWebSocketClient.Path()["/ws/".Length..];
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, path);
 
         var info = await client.ReceiveAsync();
 
@@ -65,7 +65,7 @@ public sealed class ConnectTests
     public async Task The_chat_subprotocol_is_echoed_when_asked_for()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path(), o => o.AddSubProtocol("chat"));
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path(), o => o.AddSubProtocol("chat"));
 
         Assert.Equal("chat", client.SubProtocol);
     }
@@ -81,7 +81,7 @@ public sealed class ConnectTests
     public async Task A_url_missing_a_part_gets_CppComets_error_and_is_closed(string path, string code, string text)
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var client = await CometWsClient.ConnectAsync(gateway, path);
+        await using var client = await CometWebSocketClient.ConnectAsync(gateway, path);
 
         var error = await client.ReceiveAsync();
 
@@ -97,7 +97,7 @@ public sealed class ConnectTests
         await using var gateway = await TestGateway.StartAsync();
         using var http = new HttpClient();
 
-        using var response = await http.GetAsync(new Uri(gateway.HttpUri, CometWsClient.Path()));
+        using var response = await http.GetAsync(new Uri(gateway.HttpUri, CometWebSocketClient.Path()));
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("WebSocket", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public sealed class ConnectionInfoTests
             {
                 ["Comet:WebSocket:TrustForwardedFor"] = trusted ? "true" : "false",
             });
-            await using var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path(),
+            await using var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path(),
                 o => o.SetRequestHeader("X-Forwarded-For", "203.0.113.9, 10.0.0.1"));
             await client.ReceiveAsync();
             await client.SendAsync("subscription\nweb_ip");
@@ -30,13 +30,15 @@ public sealed class ConnectionInfoTests
     public async Task The_open_connections_gauge_follows_opens_and_closes()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var metrics = gateway.Services.GetRequiredService<CometMetrics>();
+        // The gauge and the hub count one node's connections: the client connects to that node.
+        var node = gateway.LastNode();
+        var metrics = node.Services.GetRequiredService<CometMetrics>();
 
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         Assert.Equal(1, metrics.WebSocketConnections);
-        Assert.Equal(1, gateway.Hub().ConnectionCount);
+        Assert.Equal(1, node.Hub().ConnectionCount);
 
         await client.DisposeAsync();
-        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(metrics.WebSocketConnections == 0 && gateway.Hub().ConnectionCount == 0), "the connection is gone");
+        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(metrics.WebSocketConnections == 0 && node.Hub().ConnectionCount == 0), "the connection is gone");
     }
 }

@@ -11,7 +11,7 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var token = Jwt.ForUser(71);
 
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(token, 71));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 71));
         await using var _c = client;
 
         Assert.True(info.GetProperty("authorized").GetBoolean());
@@ -26,7 +26,7 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var token = Jwt.ForUser(72, secret: TestGateway.Password + "5");
 
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(token, 72, devId: 5));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 72, devId: 5));
         await using var _c = client;
 
         Assert.True(info.GetProperty("authorized").GetBoolean());
@@ -49,7 +49,7 @@ public sealed class JwtTests
     {
         await using var gateway = await TestGateway.StartAsync();
 
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(token, 73));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 73));
         await using var _c = client;
 
         Assert.False(info.GetProperty("authorized").GetBoolean(), why);
@@ -62,8 +62,8 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var used = Jwt.ForUser(75);
         var other = Jwt.ForUser(75, lifetime: TimeSpan.FromHours(2));
-        var (withUsed, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(used, 75));
-        var (withOther, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(other, 75));
+        var (withUsed, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
+        var (withOther, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(other, 75));
         await using var _u = withUsed;
         await using var _o = withOther;
 
@@ -72,7 +72,7 @@ public sealed class JwtTests
 
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await withUsed.WaitForCloseAsync());
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, withOther.State);
-        var (again, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(used, 75));
+        var (again, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
         await using var _a = again;
         Assert.False(info.GetProperty("authorized").GetBoolean());
     }

@@ -16,7 +16,7 @@ public sealed class KeepAliveTests
             ["Comet:WebSocket:KeepAliveInterval"] = "00:00:00.200",
             ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:01",
         });
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         // ClientWebSocket answers pings while a receive is pending (the client's pump always is).
@@ -36,7 +36,7 @@ public sealed class KeepAliveTests
             ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:00.500",
         });
         using var silent = new ClientWebSocket();
-        await silent.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWsClient.Path()}"), CancellationToken.None);
+        await silent.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         await silent.SendAsync(Encoding.UTF8.GetBytes("subscription\nweb_dead"), WebSocketMessageType.Text, true, CancellationToken.None);
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_dead"]))[0].Count == 1, "subscribed");
 

@@ -43,7 +43,7 @@ public sealed class MySqlBackendTests
         await using var sql = await OpenAsync(gateway);
         await ExecuteAsync(sql, "INSERT INTO users_auth (id, hash) VALUES (101, 'hash101')");
 
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash101", 101));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash101", 101));
         await using var _c = client;
         Assert.True(info.GetProperty("authorized").GetBoolean());
         await client.SendAsync("subscription\nweb_feed");
@@ -60,7 +60,7 @@ public sealed class MySqlBackendTests
         var members = await QueryAsync(sql, "SELECT * FROM users_in_pipes WHERE name = 'web_feed'");
         var member = Assert.Single(members);
         Assert.Contains("101", member);
-        Assert.Contains("CometWsClient/1.0", member);
+        Assert.Contains("CometWebSocketClient/1.0", member);
         Assert.Contains("http://site.example", member);
     }
 
@@ -75,7 +75,7 @@ public sealed class MySqlBackendTests
             await ExecuteAsync(sql, $"INSERT INTO users_messages (id, event, message) VALUES (102, 'e', 'queued {i}')");
         }
 
-        var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("hash102", 102));
+        var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("hash102", 102));
         Assert.Equal("serverInfo", (await client.ReceiveAsync()).GetProperty("event").GetString());
         for (var i = 1; i <= 12; i++)
         {
@@ -97,7 +97,7 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await OpenAsync(gateway);
         await ExecuteAsync(sql, "INSERT INTO users_auth (id, hash) VALUES (103, 'hash103')");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash103", 103));
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash103", 103));
         await using var _c = client;
 
         await ExecuteAsync(sql, "DELETE FROM users_auth WHERE id = 103");
@@ -111,14 +111,14 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await OpenAsync(gateway);
         var token = Jwt.ForUser(104);
-        var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(token, 104));
+        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
         await using var _c = client;
         Assert.True(info.GetProperty("authorized").GetBoolean());
 
         await ExecuteAsync(sql, $"INSERT INTO revoked_tokens (token) VALUES ('{token}')");
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.WaitForCloseAsync());
-        var (again, refused) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(token, 104));
+        var (again, refused) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
         await using var _a = again;
         Assert.False(refused.GetProperty("authorized").GetBoolean());
     }
@@ -129,7 +129,7 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await OpenAsync(gateway);
         await ExecuteAsync(sql, "INSERT INTO pipes_settings (name, length) VALUES ('web_history', 10)");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("web_pipe2\nweb_history\nposted\n*\nfrom the browser");

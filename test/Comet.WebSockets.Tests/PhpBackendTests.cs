@@ -50,12 +50,12 @@ public sealed class PhpBackendTests
         }
     }
 
-    private static async Task<(CometWsClient, System.Text.Json.JsonElement)> ConnectAfterAuthAsync(
+    private static async Task<(CometWebSocketClient, System.Text.Json.JsonElement)> ConnectAfterAuthAsync(
         TestGateway gateway, string php, string path, Dictionary<string, string> env)
     {
         var authorise = await ProcessRunner.RunAsync(php, [path], standardInput: "", environment: env);
         Assert.True(authorise.ExitCode == 0, authorise.ToString());
-        var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("phpHash401", 401));
+        var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("phpHash401", 401));
         var info = await client.ReceiveAsync();
         var queued = await client.ReceiveAsync();
         Assert.True(queued.GetProperty("fromQueue").GetBoolean());

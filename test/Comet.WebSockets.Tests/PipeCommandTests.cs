@@ -10,7 +10,7 @@ public sealed class PipeCommandTests
     public async Task A_subscriber_gets_backend_pipe_messages_in_CppComets_exact_shape()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
         await client.SendAsync("subscription\nweb_news\nweb_other");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_news"]))[0].Count == 1, "subscribed");
@@ -25,7 +25,7 @@ public sealed class PipeCommandTests
     public async Task Messages_of_another_dev_id_do_not_arrive()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(devId: 1));
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(devId: 1));
         await using var _c = client;
         await client.SendAsync("subscription\nweb_news");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(1, ["web_news"]))[0].Count == 1, "subscribed");
@@ -39,7 +39,7 @@ public sealed class PipeCommandTests
     public async Task Subscription_replaces_the_whole_set()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
         await client.SendAsync("subscription\nweb_a\nweb_b");
         await client.SendAsync("subscription\nweb_b\nweb_c");
@@ -55,8 +55,8 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (sender, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash3", 3));
-        var (receiver, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (sender, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
+        var (receiver, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _s = sender;
         await using var _r = receiver;
         await sender.SendAsync("subscription\nweb_chat");
@@ -81,8 +81,8 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (sender, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash3", 3));
-        var (receiver, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (sender, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
+        var (receiver, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _s = sender;
         await using var _r = receiver;
         await receiver.SendAsync("subscription\nweb_anon");
@@ -103,8 +103,8 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (anonymous, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
-        var (user, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash3", 3));
+        var (anonymous, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
         await using var _a = anonymous;
         await using var _u = user;
 
@@ -128,7 +128,7 @@ public sealed class PipeCommandTests
     public async Task Web_pipe2_errors_are_sys_events_and_the_connection_stays_open(string command, string text)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync(command);
@@ -152,7 +152,7 @@ public sealed class PipeCommandTests
         {
             await engine.Bus.PublishAsync(0, new CometMessage("web_log", "e" + i, "m" + i, UserId: i, SendTime: 1000 + i));
         }
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("pipe_log\nweb_log\nmarker1234\n");
@@ -167,7 +167,7 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Pipes.SetLogLengthAsync(0, "web_logged", 10);
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
         await client.SendAsync("web_pipe2\nweb_logged\nev\n*\nkept");
         await client.ReceiveAsync();
@@ -183,7 +183,7 @@ public sealed class PipeCommandTests
     public async Task Pipe_log_argument_errors(string command, string text)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync(command);
@@ -195,8 +195,8 @@ public sealed class PipeCommandTests
     public async Task Pipe_count_answers_with_the_cluster_count_and_the_marker()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (a, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
-        var (b, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (a, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        var (b, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _a = a;
         await using var _b = b;
         await a.SendAsync("subscription\nweb_room");
@@ -214,7 +214,7 @@ public sealed class PipeCommandTests
     public async Task Pipe_count_only_counts_web_and_track_pipes()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("pipe_count\nprivate_room\nm1\n");
@@ -228,8 +228,8 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 4, "hash4");
-        var (anonymous, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
-        var (user, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("hash4", 4));
+        var (anonymous, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash4", 4));
         await using var _a = anonymous;
         await using var _u = user;
 
@@ -253,7 +253,7 @@ public sealed class PipeCommandTests
     public async Task Too_many_subscriptions_keep_the_first_32_and_report_an_error()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
         var pipes = Enumerable.Range(0, 33).Select(i => "web_p" + i).ToList();
 
@@ -269,7 +269,7 @@ public sealed class PipeCommandTests
     public async Task A_channel_name_over_64_characters_is_refused()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("subscription\nweb_" + new string('x', 61));
@@ -282,7 +282,7 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Bus.PublishAsync(0, new CometMessage("trust_feed", "e", "earlier", UserId: 0, SendTime: 1234));
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("subscription\ntrust_feed");
@@ -295,7 +295,7 @@ public sealed class PipeCommandTests
     public async Task Statistics_and_cgi_call_are_accepted_silently()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("statistics\n{\"url\":\"http://site\",\"dev_id\":0,\"version\":\"4.08\"}");

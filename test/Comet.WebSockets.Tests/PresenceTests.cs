@@ -11,8 +11,8 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 11, "h11");
-        var (first, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(uuid: "first"));
-        var (second, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h11", 11, uuid: "second"));
+        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
+        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h11", 11, uuid: "second"));
         await using var _f = first;
         await using var _s = second;
         await first.SendAsync("subscription\ntrack_room");
@@ -29,8 +29,8 @@ public sealed class PresenceTests
     public async Task Resending_the_same_list_emits_no_track_events_and_leaving_emits_unsubscription()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (first, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(uuid: "first"));
-        var (second, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(uuid: "second"));
+        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
+        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "second"));
         await using var _f = first;
         await first.SendAsync("subscription\ntrack_room");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_room"]))[0].Count == 1, "first joined");
@@ -51,7 +51,7 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 12, "h12");
-        var (a, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h12", 12, uuid: "ua"));
+        var (a, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h12", 12, uuid: "ua"));
         await using var _a = a;
         await a.SendAsync("subscription\ntrack_list");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_list"]))[0].Count == 1, "joined");
@@ -71,13 +71,13 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 21, "h21");
-        var (watcher, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (watcher, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _w = watcher;
         await watcher.SendAsync("subscription\nuser_status_21");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["user_status_21"]))[0].Count == 1, "watching");
         Assert.Equal(-1, (await gateway.Engine().Presence.GetUserTimesAsync(0, [21]))[0].Time);
 
-        var (user, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h21", 21));
+        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h21", 21));
         Assert.Equal("{\"data\":\"online\",\"event\":\"online\",\"pipe\":\"user_status_21\"}", await watcher.ReceiveTextAsync());
         Assert.Equal(0, (await gateway.Engine().Presence.GetUserTimesAsync(0, [21]))[0].Time);
 
@@ -93,10 +93,10 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 22, "h22");
-        var (user, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h22", 22));
+        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h22", 22));
         await user.DisposeAsync();
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [22]))[0].Time > 0, "offline");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("user_status\n22");
@@ -112,7 +112,9 @@ public sealed class PresenceTests
     public async Task Users_in_pipes_reports_the_connections_headers()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path(uuid: "u-1"));
+        // In cluster mode the client's node is not the one asked, so the record crossed nodes.
+        var node = gateway.LastNode();
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: "u-1"));
         await using var _c = client;
         await client.SendAsync("subscription\nweb_seen");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_seen"]))[0].Count == 1, "subscribed");
@@ -121,11 +123,11 @@ public sealed class PresenceTests
 
         Assert.Equal(0, member.UserId);
         Assert.Equal("u-1", member.Uuid);
-        Assert.Equal("CometWsClient/1.0", member.UserAgent);
+        Assert.Equal("CometWebSocketClient/1.0", member.UserAgent);
         Assert.Equal("http://site.example", member.Origin);
         Assert.Equal("en-GB", member.Language);
         Assert.Equal("127.0.0.1", member.Ip);
-        Assert.StartsWith("test:", member.ConnectionId, StringComparison.Ordinal);
+        Assert.StartsWith(node.NodeName() + ":", member.ConnectionId, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -133,8 +135,8 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 31, "h31");
-        var (tab1, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h31", 31));
-        var (tab2, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h31", 31));
+        var (tab1, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
+        var (tab2, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
         await using var _1 = tab1;
         await using var _2 = tab2;
 
@@ -155,7 +157,7 @@ public sealed class PresenceTests
             await gateway.Engine().Bus.SendToUserAsync(0, 32, "queued", "q" + i);
         }
 
-        var client = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("h32", 32));
+        var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("h32", 32));
         await using var _c = client;
 
         Assert.Equal("serverInfo", (await client.ReceiveAsync()).GetProperty("event").GetString());
@@ -178,14 +180,14 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 33, "h33");
-        var (first, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h33", 33));
+        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
         await gateway.Engine().Bus.SendToUserAsync(0, 33, "e", "while online");
         Assert.Equal("while online", (await first.ReceiveAsync()).GetProperty("data").GetString());
         await first.DisposeAsync();
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [33]))[0].Time > 0, "offline");
 
         await gateway.Engine().Bus.SendToUserAsync(0, 33, "e", "during reload");
-        var (second, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h33", 33));
+        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
         await using var _s = second;
 
         var queued = await second.ReceiveAsync();
@@ -198,17 +200,17 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 41, "h41");
-        var clients = new List<CometWsClient>();
+        var clients = new List<CometWebSocketClient>();
         try
         {
             for (var i = 0; i < 16; i++)
             {
-                var (client, info) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h41", 41));
+                var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h41", 41));
                 Assert.True(info.GetProperty("authorized").GetBoolean());
                 clients.Add(client);
             }
 
-            var extra = await CometWsClient.ConnectAsync(gateway, CometWsClient.Path("h41", 41));
+            var extra = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("h41", 41));
             clients.Add(extra);
 
             Assert.Equal("serverInfo", (await extra.ReceiveAsync()).GetProperty("event").GetString());
@@ -232,10 +234,10 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Comet:Limits:MaxConnectionsPerUser"] = "1" });
         await gateway.Engine().Users.SetHashAsync(0, 42, "h42");
-        var (first, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h42", 42));
+        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
         await using var _f = first;
 
-        var (second, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h42", 42));
+        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
         await using var _s = second;
 
         Assert.Equal("Too many connections: a user may hold at most 1 at once.", (await second.ReceiveAsync()).GetProperty("data").GetProperty("error").GetString());
@@ -246,8 +248,8 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 51, "h51");
-        var (user, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h51", 51));
-        var (other, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h51", 51));
+        var (other, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _u = user;
         await using var _o = other;
 
@@ -264,7 +266,7 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetDataAsync(0, 61, "{\"name\":\"Ann\"}");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("user_data\nmarker0001\n61");

@@ -21,7 +21,7 @@ public sealed class PrivateChannelBackendTests
             body => body.GetProperty("pipe").GetString() == "private_team" && body.GetProperty("user_id").GetInt64() == 201);
         await using var gateway = await TestGateway.StartAsync(Settings(backend.Url));
         await gateway.Engine().Users.SetHashAsync(0, 201, "h201");
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path("h201", 201, uuid: "u201"));
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h201", 201, uuid: "u201"));
         await using var _c = client;
 
         await client.SendAsync("subscription\nprivate_team\nprivate_boss\nweb_public");
@@ -60,7 +60,7 @@ public sealed class PrivateChannelBackendTests
     {
         var deadPort = FreePort.Next();
         await using var gateway = await TestGateway.StartAsync(Settings(new Uri($"http://127.0.0.1:{deadPort}/auth"), prefix: "vip_", timeout: "00:00:01"));
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("subscription\nvip_lounge\nweb_lobby");

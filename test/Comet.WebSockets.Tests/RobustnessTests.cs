@@ -17,7 +17,7 @@ public sealed class RobustnessTests
     public async Task An_unknown_command_gets_a_sys_error_and_the_connection_stays_open(string command)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync(command + "\u0000");
@@ -35,7 +35,7 @@ public sealed class RobustnessTests
     public async Task An_oversized_message_is_refused_with_an_error_and_the_connection_stays_open()
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Comet:WebSocket:MaxMessageSize"] = "1024" });
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("web_pipe2\nweb_big\ne\n*\n" + new string('x', 5000));
@@ -51,7 +51,7 @@ public sealed class RobustnessTests
     {
         await using var gateway = await TestGateway.StartAsync();
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWsClient.Path()}"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         var buffer = new byte[4096];
         await socket.ReceiveAsync(buffer, CancellationToken.None);
 
@@ -65,7 +65,9 @@ public sealed class RobustnessTests
     public async Task Several_waiting_messages_share_a_frame_separated_by_newlines()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        // Batching happens in one node's hub: the messages go straight into the client's node.
+        var node = gateway.LastNode();
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         await using var _c = client;
         await client.SendAsync("subscription\nweb_burst");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_burst"]))[0].Count == 1, "subscribed");
@@ -73,7 +75,7 @@ public sealed class RobustnessTests
         const int count = 500;
         for (var i = 0; i < count; i++)
         {
-            gateway.Hub().DeliverToPipe(0, new CometMessage("web_burst", "e", "m" + i));
+            node.Hub().DeliverToPipe(0, new CometMessage("web_burst", "e", "m" + i));
         }
 
         for (var i = 0; i < count; i++)
@@ -97,11 +99,13 @@ public sealed class RobustnessTests
             ["Comet:WebSocket:OutboundQueueLength"] = "16",
             ["Comet:WebSocket:CloseTimeout"] = "00:00:01",
         });
+        // The outbound queue and its counter belong to one node's hub: both clients use that node.
+        var node = gateway.Node(0);
         using var slow = new ClientWebSocket();
         slow.Options.SetBuffer(1024, 1024);
-        await slow.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWsClient.Path()}"), CancellationToken.None);
+        await slow.ConnectAsync(new Uri($"ws://127.0.0.1:{node.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         await slow.SendAsync(Encoding.UTF8.GetBytes("subscription\nweb_flood"), WebSocketMessageType.Text, true, CancellationToken.None);
-        var (healthy, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (healthy, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         await using var _h = healthy;
         await healthy.SendAsync("subscription\nweb_flood");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 2, "both subscribed");
@@ -109,11 +113,11 @@ public sealed class RobustnessTests
         // The slow client never reads: socket buffers fill, then its bounded queue overflows. The
         // healthy one reads each batch before the next, so its queue never fills.
         var payload = new string('x', 32 * 1024);
-        for (var i = 0; i < 2000 && gateway.Hub().SlowConsumerDisconnects == 0; i += 8)
+        for (var i = 0; i < 2000 && node.Hub().SlowConsumerDisconnects == 0; i += 8)
         {
             for (var j = 0; j < 8; j++)
             {
-                gateway.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", payload));
+                node.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", payload));
             }
             for (var j = 0; j < 8; j++)
             {
@@ -121,9 +125,9 @@ public sealed class RobustnessTests
             }
         }
 
-        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(gateway.Hub().SlowConsumerDisconnects >= 1), "the slow consumer is counted");
+        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(node.Hub().SlowConsumerDisconnects >= 1), "the slow consumer is counted");
         await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 1, "the slow consumer left presence");
-        gateway.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", "after"));
+        node.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", "after"));
         Assert.Equal("after", (await healthy.ReceiveAsync()).GetProperty("data").GetString());
     }
 
@@ -131,7 +135,7 @@ public sealed class RobustnessTests
     public async Task Stopping_the_gateway_closes_connections_with_1001_going_away()
     {
         var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWsClient.ConnectAndGreetAsync(gateway, CometWsClient.Path());
+        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         var stopping = gateway.DisposeAsync().AsTask();
@@ -145,7 +149,7 @@ public sealed class RobustnessTests
     {
         await using var gateway = await TestGateway.StartAsync();
         using var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWsClient.Path()}"), CancellationToken.None);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         var buffer = new byte[4096];
         await socket.ReceiveAsync(buffer, CancellationToken.None);
 

@@ -60,7 +60,7 @@ public sealed class CometWebSocketClient : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", "http://site.example");
-        socket.Options.SetRequestHeader("User-Agent", "CometWsClient/1.0");
+        socket.Options.SetRequestHeader("User-Agent", "CometWebSocketClient/1.0");
         socket.Options.SetRequestHeader("Accept-Language", "en-GB");
         configure?.Invoke(socket.Options);
         using var timeout = new CancellationTokenSource(DefaultTimeout);

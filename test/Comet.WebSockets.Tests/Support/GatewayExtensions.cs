@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Comet.Core.Engine;
 using Comet.Core.Hub;
+using Comet.Core.Options;
 using Comet.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Comet.WebSockets.Tests.Support;
 
@@ -11,7 +13,14 @@ public static class GatewayExtensions
 {
     public static ICometEngine Engine(this TestGateway gateway) => gateway.Services.GetRequiredService<ICometEngine>();
 
+    /// <summary>Node 1's hub of local connections; pin clients with <see cref="TestGateway.Node"/> to use it in cluster mode.</summary>
     public static LocalHub Hub(this TestGateway gateway) => gateway.Services.GetRequiredService<LocalHub>();
+
+    /// <summary>The configured node name of node 1 (of the only node for a <see cref="TestGateway.Node"/> view).</summary>
+    public static string NodeName(this TestGateway gateway) => gateway.Services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
+
+    /// <summary>The last node: in cluster mode not the one behind <see cref="TestGateway.Services"/>.</summary>
+    public static TestGateway LastNode(this TestGateway gateway) => gateway.Node(gateway.NodeCount - 1);
 
     /// <summary>The message with its <c>message_send_time</c> replaced by 0, for exact comparisons.</summary>
     public static string WithoutTime(this JsonElement message)
