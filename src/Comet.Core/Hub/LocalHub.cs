@@ -10,9 +10,10 @@ namespace Comet.Core.Hub;
 /// <summary>
 /// This node's connections by id, by user and by pipe, and delivery to them (the engine's
 /// <see cref="ILocalDelivery"/>). Each message is encoded once and the same bytes go to every local
-/// receiver's bounded queue; nothing here waits for a client.
+/// receiver's bounded queue; nothing here waits for a client. Big pipe fan-outs run on the
+/// <see cref="PipeDeliveryDispatcher"/> so that the publisher does not wait for them.
 /// </summary>
-public sealed partial class LocalHub : ILocalDelivery
+public sealed partial class LocalHub : ILocalDelivery, IDisposable
 {
     private readonly Lock _indexLock = new();
     private readonly ConcurrentDictionary<string, HubConnection> _byId = new(StringComparer.Ordinal);
@@ -21,14 +22,23 @@ public sealed partial class LocalHub : ILocalDelivery
     private readonly ILogger<LocalHub> _logger;
     private readonly Counter<long>? _slowConsumers;
     private readonly Action<HubConnection> _onOverflow;
+    private readonly PipeDeliveryDispatcher _pipeDelivery;
     private long _slowConsumersTotal;
 
     public LocalHub(IMeterFactory? meterFactory = null, ILogger<LocalHub>? logger = null)
     {
         _logger = logger ?? NullLogger<LocalHub>.Instance;
-        _slowConsumers = meterFactory?.Create(Diagnostics.CometMetrics.MeterName)
-            .CreateCounter<long>("comet.websocket.slow_consumers", description: "Connections closed because their outbound queue overflowed.");
+        var meter = meterFactory?.Create(Diagnostics.CometMetrics.MeterName);
+        _slowConsumers = meter?.CreateCounter<long>("comet.websocket.slow_consumers", description: "Connections closed because their outbound queue overflowed.");
         _onOverflow = OnOverflow;
+        _pipeDelivery = new PipeDeliveryDispatcher(
+            partitionCount: Math.Clamp(Environment.ProcessorCount / 2, 1, 4),
+            queueCapacity: 4096,
+            _logger);
+        meter?.CreateObservableGauge("comet.hub.pipe_delivery_backlog", () => _pipeDelivery.Backlog,
+            description: "Pipe messages handed to the delivery dispatcher and not yet delivered to every local subscriber.");
+        meter?.CreateObservableCounter("comet.hub.pipe_delivery_waits", () => _pipeDelivery.PublisherWaits,
+            description: "Times a publisher waited because the pipe delivery queue was full.");
     }
 
     /// <summary>Open connections on this node.</summary>
@@ -36,6 +46,9 @@ public sealed partial class LocalHub : ILocalDelivery
 
     /// <summary>Connections closed so far because they read too slowly.</summary>
     public long SlowConsumerDisconnects => Interlocked.Read(ref _slowConsumersTotal);
+
+    /// <summary>Pipe messages not yet delivered to every local subscriber (big fan-outs run off the publisher's thread).</summary>
+    public long PipeDeliveryBacklog => _pipeDelivery.Backlog;
 
     /// <summary>Registers a connection (gated until <see cref="HubConnection.OpenGate"/>).</summary>
     public void Add(HubConnection connection)
@@ -137,14 +150,8 @@ public sealed partial class LocalHub : ILocalDelivery
         {
             return;
         }
-        var outbound = OutboundMessage.Shared(message);
-        foreach (var connection in receivers)
-        {
-            if (message.ExcludeConnectionId is null || !string.Equals(connection.Id, message.ExcludeConnectionId, StringComparison.Ordinal))
-            {
-                connection.TryEnqueue(outbound);
-            }
-        }
+        // The receivers are the subscribers as of now, even if the fan-out itself runs a little later.
+        _pipeDelivery.Deliver(devId, message.Pipe, receivers, OutboundMessage.Shared(message), message.ExcludeConnectionId);
     }
 
     /// <inheritdoc />
@@ -187,6 +194,9 @@ public sealed partial class LocalHub : ILocalDelivery
             }
         }
     }
+
+    /// <summary>Stops the pipe delivery threads once they delivered what is queued (host shutdown).</summary>
+    public void Dispose() => _pipeDelivery.Dispose();
 
     private void OnOverflow(HubConnection connection)
     {
