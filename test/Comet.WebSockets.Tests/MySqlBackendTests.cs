@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using Comet.Testing;
 using Comet.WebSockets.Tests.Support;
-using MySql.Data.MySqlClient;
 
 namespace Comet.WebSockets.Tests;
 
@@ -11,53 +10,28 @@ namespace Comet.WebSockets.Tests;
 /// </summary>
 public sealed class MySqlBackendTests
 {
-    private static async Task<MySqlConnection> OpenAsync(TestGateway gateway)
-    {
-        var connection = new MySqlConnection(gateway.ConnectionString());
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql)
-    {
-        using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<List<string[]>> QueryAsync(MySqlConnection connection, string sql)
-    {
-        using var command = new MySqlCommand(sql, connection);
-        using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string[]>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetString(i)).ToArray());
-        }
-        return rows;
-    }
-
     [Fact]
     public async Task A_backend_authorises_a_user_publishes_and_sends_personal_messages()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var sql = await OpenAsync(gateway);
-        await ExecuteAsync(sql, "INSERT INTO users_auth (id, hash) VALUES (101, 'hash101')");
+        await using var sql = await CometQLBackend.OpenAsync(gateway);
+        await sql.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (101, 'hash101')");
 
         var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash101", 101));
         await using var _c = client;
         Assert.True(info.GetProperty("authorized").GetBoolean());
         await client.SendAsync("subscription\nweb_feed");
-        await GatewayExtensions.EventuallyAsync(async () => (await QueryAsync(sql, "SELECT users FROM pipes WHERE name = 'web_feed'"))[0][0] == "1", "pipes shows the subscriber");
+        await GatewayExtensions.EventuallyAsync(async () => (await sql.RowsAsync("SELECT users FROM pipes WHERE name = 'web_feed'"))[0][0] == "1", "pipes shows the subscriber");
 
-        await ExecuteAsync(sql, "INSERT INTO pipes_messages (name, event, message) VALUES ('web_feed', 'news', '{\"n\":1}')");
+        await sql.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_feed', 'news', '{\"n\":1}')");
         var pipeMessage = await client.ReceiveAsync();
         Assert.Equal("{\"data\":\"{\\\"n\\\":1}\",\"event\":\"news\",\"message_send_time\":0,\"pipe\":\"web_feed\"}", pipeMessage.WithoutTime());
 
-        await ExecuteAsync(sql, "INSERT INTO users_messages (id, event, message) VALUES (101, 'newMessage', 'hello')");
+        await sql.ExecuteAsync("INSERT INTO users_messages (id, event, message) VALUES (101, 'newMessage', 'hello')");
         Assert.Equal("{\"data\":\"hello\",\"event\":\"newMessage\",\"pipe\":\"msg\"}", await client.ReceiveTextAsync());
 
-        Assert.Equal("0", (await QueryAsync(sql, "SELECT time FROM users_time WHERE id = 101"))[0][0]);
-        var members = await QueryAsync(sql, "SELECT * FROM users_in_pipes WHERE name = 'web_feed'");
+        Assert.Equal("0", (await sql.RowsAsync("SELECT time FROM users_time WHERE id = 101"))[0][0]);
+        var members = await sql.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_feed'");
         var member = Assert.Single(members);
         Assert.Contains("101", member);
         Assert.Contains("CometWebSocketClient/1.0", member);
@@ -68,11 +42,11 @@ public sealed class MySqlBackendTests
     public async Task Queued_personal_messages_wait_for_the_user_and_users_time_records_the_last_close()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var sql = await OpenAsync(gateway);
-        await ExecuteAsync(sql, "INSERT INTO users_auth (id, hash) VALUES (102, 'hash102')");
+        await using var sql = await CometQLBackend.OpenAsync(gateway);
+        await sql.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (102, 'hash102')");
         for (var i = 1; i <= 12; i++)
         {
-            await ExecuteAsync(sql, $"INSERT INTO users_messages (id, event, message) VALUES (102, 'e', 'queued {i}')");
+            await sql.ExecuteAsync($"INSERT INTO users_messages (id, event, message) VALUES (102, 'e', 'queued {i}')");
         }
 
         var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("hash102", 102));
@@ -86,8 +60,8 @@ public sealed class MySqlBackendTests
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await client.DisposeAsync();
 
-        await GatewayExtensions.EventuallyAsync(async () => (await QueryAsync(sql, "SELECT time FROM users_time WHERE id = 102"))[0][0] != "0", "users_time is set");
-        var time = long.Parse((await QueryAsync(sql, "SELECT time FROM users_time WHERE id = 102"))[0][0], System.Globalization.CultureInfo.InvariantCulture);
+        await GatewayExtensions.EventuallyAsync(async () => (await sql.RowsAsync("SELECT time FROM users_time WHERE id = 102"))[0][0] != "0", "users_time is set");
+        var time = long.Parse((await sql.RowsAsync("SELECT time FROM users_time WHERE id = 102"))[0][0]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(time, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
@@ -95,12 +69,12 @@ public sealed class MySqlBackendTests
     public async Task Deleting_users_auth_through_CometQL_closes_the_users_connection()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var sql = await OpenAsync(gateway);
-        await ExecuteAsync(sql, "INSERT INTO users_auth (id, hash) VALUES (103, 'hash103')");
+        await using var sql = await CometQLBackend.OpenAsync(gateway);
+        await sql.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (103, 'hash103')");
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash103", 103));
         await using var _c = client;
 
-        await ExecuteAsync(sql, "DELETE FROM users_auth WHERE id = 103");
+        await sql.ExecuteAsync("DELETE FROM users_auth WHERE id = 103");
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.WaitForCloseAsync());
     }
@@ -109,13 +83,13 @@ public sealed class MySqlBackendTests
     public async Task Revoking_a_token_through_CometQL_closes_the_connection_that_used_it()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var sql = await OpenAsync(gateway);
+        await using var sql = await CometQLBackend.OpenAsync(gateway);
         var token = Jwt.ForUser(104);
         var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
         await using var _c = client;
         Assert.True(info.GetProperty("authorized").GetBoolean());
 
-        await ExecuteAsync(sql, $"INSERT INTO revoked_tokens (token) VALUES ('{token}')");
+        await sql.ExecuteAsync($"INSERT INTO revoked_tokens (token) VALUES ('{token}')");
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.WaitForCloseAsync());
         var (again, refused) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
@@ -127,15 +101,15 @@ public sealed class MySqlBackendTests
     public async Task Web_pipe2_messages_are_logged_and_readable_through_pipes_messages()
     {
         await using var gateway = await TestGateway.StartAsync();
-        await using var sql = await OpenAsync(gateway);
-        await ExecuteAsync(sql, "INSERT INTO pipes_settings (name, length) VALUES ('web_history', 10)");
+        await using var sql = await CometQLBackend.OpenAsync(gateway);
+        await sql.ExecuteAsync("INSERT INTO pipes_settings (name, length) VALUES ('web_history', 10)");
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         await client.SendAsync("web_pipe2\nweb_history\nposted\n*\nfrom the browser");
         await client.ReceiveAsync();
 
-        var rows = await QueryAsync(sql, "SELECT name, event, message FROM pipes_messages WHERE name = 'web_history'");
-        Assert.Equal(["web_history", "posted", "from the browser"], Assert.Single(rows));
+        var rows = await sql.RowsAsync("SELECT name, event, message FROM pipes_messages WHERE name = 'web_history'");
+        Assert.Equal(new string?[] { "web_history", "posted", "from the browser" }, Assert.Single(rows));
     }
 }
