@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need: real servers and clients (redis-server, the mysql CLI, PHP with
-# mysqli and PDO, node) and the node test clients (mysql2, ws). As root it uses apt-get; otherwise
-# it says what to install and stops.
+# mysqli and PDO, node, Chromium for the browser test) and the npm packages of the node and browser
+# test clients. As root it uses apt-get; otherwise it says what to install and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm)
+apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm chromium)
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mysql >/dev/null || missing+=(mariadb-client)
@@ -14,6 +14,7 @@ if command -v php >/dev/null && ! php -m | grep -qi '^mysqli$'; then missing+=(p
 if command -v php >/dev/null && ! php -m | grep -qi '^pdo_mysql$'; then missing+=(php-mysql); fi
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -33,18 +34,7 @@ if [ ! -d test/clients/node/node_modules ] || [ test/clients/node/package-lock.j
   npm ci --prefix test/clients/node --no-audit --no-fund --loglevel=error
 fi
 
-# The browser test (test/Comet.Gateway.Tests/Browser): Chromium and the runner's playwright-core + mysql2.
-if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    echo "Installing with apt-get: chromium"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium >/dev/null
-  else
-    echo "The browser test needs Chromium. Install it as root:  sudo apt-get install -y chromium" >&2
-    exit 1
-  fi
-fi
+# The browser test's runner (test/Comet.Gateway.Tests/Browser): playwright-core + mysql2.
 if [ ! -d test/clients/browser/node_modules ] || [ test/clients/browser/package-lock.json -nt test/clients/browser/node_modules ]; then
   npm ci --prefix test/clients/browser --no-audit --no-fund --loglevel=error
 fi
