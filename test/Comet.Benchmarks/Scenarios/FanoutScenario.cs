@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Comet.Benchmarks.Cli;
 using Comet.Benchmarks.Clients;
@@ -97,44 +96,21 @@ internal static class FanoutScenario
                 loops.Start(client, recorder);
             }
 
-            var start = Stopwatch.GetTimestamp();
-            var windowStart = start + (long)(common.Warmup.TotalSeconds * Stopwatch.Frequency);
-            var windowEnd = windowStart + (long)(common.Duration.TotalSeconds * Stopwatch.Frequency);
-            recorder.Open(windowStart, windowEnd);
-            var roundTrips = new LatencyRecorder(4_000_000);
-            roundTrips.Open(windowStart, windowEnd);
-            long expected = 0;
-            long publishedInWindow = 0;
-            var publishers = Enumerable.Range(0, publisherCount).Select(p => Task.Factory.StartNew(() =>
+            var window = await PublishWindow.RunAsync(common, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
             {
-                using var backend = IStatementSink.Open(common.Publisher, cluster.Nodes[p % cluster.Nodes.Count]);
-                return RatePublisher.Run(backend, (double)rate / publisherCount, common.Warmup + common.Duration, (stamp, sequence) =>
-                {
-                    var pipe = (int)((sequence * publisherCount + p) % pipes);
-                    if (stamp >= windowStart && stamp <= windowEnd)
-                    {
-                        Interlocked.Add(ref expected, subscribers[pipe]);
-                        Interlocked.Increment(ref publishedInWindow);
-                    }
-                    return $"INSERT INTO pipes_messages (name, event, message) VALUES ('{PipeName(pipe)}', 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')";
-                }, roundTrips, cancellationToken);
-            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-
-            await Task.Delay(common.Warmup, cancellationToken);
-            var resources = ResourceWindow.Begin(cluster);
-            await Task.Delay(common.Duration, cancellationToken);
-            var use = resources.End();
-            var results = await Task.WhenAll(publishers);
-            await Drain.UntilQuietAsync(recorder, Interlocked.Read(ref expected), cancellationToken);
-            foreach (var failed in results.Where(r => r.Failed > 0).Take(1))
+                var pipe = (int)((sequence * publisherCount + p) % pipes);
+                return ($"INSERT INTO pipes_messages (name, event, message) VALUES ('{PipeName(pipe)}', 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')",
+                    subscribers[pipe]);
+            }, cancellationToken);
+            if (window.FirstFailure is { } failed)
             {
                 table.Note($"{spec.Describe()}, {clientCount} clients: {failed.Failed} INSERTs failed ({failed.FirstError}).");
             }
 
             var seconds = common.Duration.TotalSeconds;
             var delivered = recorder.Count;
-            var lost = expected == 0 ? double.NaN : 100.0 * (expected - delivered) / expected;
-            return new FanoutRow(publishedInWindow / seconds, delivered / seconds, lost, recorder.Summarise(), roundTrips.Summarise().P99, use);
+            var lost = window.Expected == 0 ? double.NaN : 100.0 * (window.Expected - delivered) / window.Expected;
+            return new FanoutRow(window.SentInWindow / seconds, delivered / seconds, lost, recorder.Summarise(), window.InsertP99, window.Resources);
         }
         finally
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Comet.Benchmarks.Cli;
 using Comet.Benchmarks.Clients;
@@ -84,37 +83,14 @@ internal static class PersonalScenario
                 loops.Start(client, recorder);
             }
 
-            var start = Stopwatch.GetTimestamp();
-            var windowStart = start + (long)(common.Warmup.TotalSeconds * Stopwatch.Frequency);
-            var windowEnd = windowStart + (long)(common.Duration.TotalSeconds * Stopwatch.Frequency);
-            recorder.Open(windowStart, windowEnd);
-            var roundTrips = new LatencyRecorder(4_000_000);
-            roundTrips.Open(windowStart, windowEnd);
-            long expected = 0;
-            long sentInWindow = 0;
-            var publishers = Enumerable.Range(0, publisherCount).Select(p => Task.Factory.StartNew(() =>
+            var window = await PublishWindow.RunAsync(common, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
             {
-                using var backend = IStatementSink.Open(common.Publisher, cluster.Nodes[p % cluster.Nodes.Count]);
-                return RatePublisher.Run(backend, (double)rate / publisherCount, common.Warmup + common.Duration, (stamp, sequence) =>
-                {
-                    var user = (int)((sequence * publisherCount + p) % users) + 1;
-                    if (stamp >= windowStart && stamp <= windowEnd)
-                    {
-                        Interlocked.Add(ref expected, online[user]);
-                        Interlocked.Increment(ref sentInWindow);
-                    }
-                    return string.Create(CultureInfo.InvariantCulture,
-                        $"INSERT INTO users_messages (id, event, message) VALUES ({user}, 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')");
-                }, roundTrips, cancellationToken);
-            }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
-
-            await Task.Delay(common.Warmup, cancellationToken);
-            var resources = ResourceWindow.Begin(cluster);
-            await Task.Delay(common.Duration, cancellationToken);
-            var use = resources.End();
-            var results = await Task.WhenAll(publishers);
-            await Drain.UntilQuietAsync(recorder, Interlocked.Read(ref expected), cancellationToken);
-            foreach (var failed in results.Where(r => r.Failed > 0).Take(1))
+                var user = (int)((sequence * publisherCount + p) % users) + 1;
+                return (string.Create(CultureInfo.InvariantCulture,
+                    $"INSERT INTO users_messages (id, event, message) VALUES ({user}, 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')"),
+                    online[user]);
+            }, cancellationToken);
+            if (window.FirstFailure is { } failed)
             {
                 table.Note($"{users} users: {failed.Failed} INSERTs failed ({failed.FirstError}).");
             }
@@ -122,9 +98,10 @@ internal static class PersonalScenario
             var seconds = common.Duration.TotalSeconds;
             var delivered = recorder.Count;
             var latency = recorder.Summarise();
-            table.Add(cluster.Engine, users, ramp.Opened, rate, sentInWindow / seconds, delivered / seconds,
-                expected == 0 ? double.NaN : 100.0 * (expected - delivered) / expected,
-                latency.P50, latency.P95, latency.P99, latency.Max, roundTrips.Summarise().P99, use.GatewayCpu, use.GatewayRssMiB, use.RedisCpu, use.GeneratorCpu);
+            var use = window.Resources;
+            table.Add(cluster.Engine, users, ramp.Opened, rate, window.SentInWindow / seconds, delivered / seconds,
+                window.Expected == 0 ? double.NaN : 100.0 * (window.Expected - delivered) / window.Expected,
+                latency.P50, latency.P95, latency.P99, latency.Max, window.InsertP99, use.GatewayCpu, use.GatewayRssMiB, use.RedisCpu, use.GeneratorCpu);
             Console.WriteLine($"  {cluster.Engine} users={users} rate={rate}: delivered {delivered / seconds:N0}/s, p99 {latency.P99:0.##} ms");
         }
         finally
