@@ -22,6 +22,7 @@ internal sealed partial class RedisClient : IDisposable
     private readonly ISubscriber _subscriber;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
+    private long _circuitOpenUntilTicks;
 
     private RedisClient(ConnectionMultiplexer multiplexer, RedisEngineOptions options, ILogger logger)
     {
@@ -29,7 +30,7 @@ internal sealed partial class RedisClient : IDisposable
         _database = multiplexer.GetDatabase();
         _subscriber = multiplexer.GetSubscriber();
         _logger = logger;
-        _pipeline = BuildPipeline(options.OperationTimeout);
+        _pipeline = BuildPipeline(options.OperationTimeout, CircuitOpened);
         multiplexer.ConnectionFailed += (_, e) =>
         {
             LogConnectionFailed(_logger, e.EndPoint, e.ConnectionType, e.FailureType);
@@ -49,7 +50,16 @@ internal sealed partial class RedisClient : IDisposable
     /// (StackExchange.Redis has then re-sent every SUBSCRIBE).</summary>
     public event Action<bool>? ConnectionRestored;
 
-    public bool IsConnected => _multiplexer.IsConnected;
+    /// <summary>
+    /// True when operations can succeed: the multiplexer is connected and the circuit breaker is not
+    /// rejecting calls. Right after Redis returns the multiplexer reconnects at once while the breaker
+    /// still fails every call until its break ends; readiness must not say "ready" in that window.
+    /// </summary>
+    public bool IsAvailable =>
+        _multiplexer.IsConnected && DateTime.UtcNow.Ticks >= Interlocked.Read(ref _circuitOpenUntilTicks);
+
+    private void CircuitOpened(TimeSpan breakDuration) =>
+        Interlocked.Exchange(ref _circuitOpenUntilTicks, DateTime.UtcNow.Add(breakDuration).Ticks);
 
     /// <summary>Connects without failing when Redis is down at start: the multiplexer keeps retrying.</summary>
     public static async Task<RedisClient> ConnectAsync(RedisEngineOptions options, string nodeName, ILogger logger)
@@ -159,7 +169,7 @@ internal sealed partial class RedisClient : IDisposable
         e is RedisConnectionException or RedisTimeoutException or TimeoutRejectedException
             or BrokenCircuitException or TimeoutException or ObjectDisposedException;
 
-    private static ResiliencePipeline BuildPipeline(TimeSpan timeout) =>
+    private static ResiliencePipeline BuildPipeline(TimeSpan timeout, Action<TimeSpan> circuitOpened) =>
         new ResiliencePipelineBuilder()
             // Only "no connection" is retried: the command was never sent, so retrying cannot duplicate it.
             .AddRetry(new RetryStrategyOptions
@@ -180,6 +190,11 @@ internal sealed partial class RedisClient : IDisposable
                 MinimumThroughput = 10,
                 SamplingDuration = TimeSpan.FromSeconds(5),
                 BreakDuration = TimeSpan.FromSeconds(1),
+                OnOpened = args =>
+                {
+                    circuitOpened(args.BreakDuration);
+                    return default;
+                },
             })
             .AddTimeout(timeout)
             .Build();

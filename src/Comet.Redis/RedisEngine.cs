@@ -47,7 +47,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     public IMessageBus Bus => Running.Bus;
     public IPresence Presence => Running.Presence;
 
-    public bool IsReady => _started is { } s && s.Context.Client.IsConnected && s.Context.Router.NodeChannelsSubscribed && s.Lease.IsFresh;
+    public bool IsReady => _started is { } s && s.Context.Client.IsAvailable && s.Context.Router.NodeChannelsSubscribed && s.Lease.IsFresh;
 
     /// <summary>This node's name in the cluster.</summary>
     public string NodeName => _node;
