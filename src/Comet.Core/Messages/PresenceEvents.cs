@@ -34,11 +34,19 @@ public static class PresenceEvents
         using var buffer = new MemoryStream(64);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("user_id", connection.UserId);
-            writer.WriteString("uuid", connection.Uuid);
-            writer.WriteEndObject();
+            WriteMember(writer, connection);
         }
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>Writes one member, <c>{"user_id":U,"uuid":"…"}</c>, into a JSON document being built.</summary>
+    public static void WriteMember(Utf8JsonWriter writer, ConnectionInfo connection)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(connection);
+        writer.WriteStartObject();
+        writer.WriteNumber("user_id"u8, connection.UserId);
+        writer.WriteString("uuid"u8, connection.Uuid);
+        writer.WriteEndObject();
     }
 }

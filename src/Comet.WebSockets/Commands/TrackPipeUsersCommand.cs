@@ -32,10 +32,7 @@ internal static class TrackPipeUsersCommand
             writer.WriteStartArray();
             foreach (var member in members)
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("user_id"u8, member.UserId);
-                writer.WriteString("uuid"u8, member.Uuid);
-                writer.WriteEndObject();
+                PresenceEvents.WriteMember(writer, member);
             }
             writer.WriteEndArray();
         });
