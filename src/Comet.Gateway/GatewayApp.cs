@@ -38,6 +38,7 @@ public static class GatewayApp
         app.UseCometHttpHeaders();
         app.UseCometWebSockets();
         app.MapCometHttpEndpoints();
+        app.MapCometClientScripts();
         return app;
     }
 }

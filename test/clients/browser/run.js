@@ -21,23 +21,31 @@ const chromiumPath = env("CHROMIUM", "/usr/bin/chromium");
 const node = `127.0.0.1:${gatewayPort}`;
 const waitMs = 10000;
 
-// The original client when it is vendored, else the stand-in (see README.md).
+// The original client when it is vendored, else our client as the gateway serves it (README.md).
 const vendored = path.join(__dirname, "vendor", "CometServerApi.js");
-const clientFile = fs.existsSync(vendored) ? vendored : path.join(__dirname, "compat", "CometServerApi.js");
+const clientUrl = fs.existsSync(vendored)
+    ? "/CometServerApi.js"
+    : `http://${node}/comet-server/js/CometServerApi.js`;
 const files = {
     "/": [path.join(__dirname, "page", "index.html"), "text/html; charset=utf-8"],
     "/harness.js": [path.join(__dirname, "page", "harness.js"), "text/javascript; charset=utf-8"],
-    "/CometServerApi.js": [clientFile, "text/javascript; charset=utf-8"],
+    "/CometServerApi.js": [vendored, "text/javascript; charset=utf-8"],
 };
+
+// The site's one script tag names the client to load.
+function fileBody(url, file) {
+    const body = fs.readFileSync(file);
+    return url === "/" ? body.toString("utf8").replace("/CometServerApi.js", clientUrl) : body;
+}
 
 function serveSite() {
     const server = http.createServer((req, res) => {
         const file = files[req.url.split("?")[0]];
-        if (!file) {
+        if (!file || !fs.existsSync(file[0])) {
             res.writeHead(404).end();
             return;
         }
-        res.writeHead(200, { "Content-Type": file[1] }).end(fs.readFileSync(file[0]));
+        res.writeHead(200, { "Content-Type": file[1] }).end(fileBody(req.url.split("?")[0], file[0]));
     });
     return new Promise(resolve => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
@@ -56,7 +64,7 @@ async function main() {
             "--disable-component-update", "--disable-sync"],
         timeout: waitMs,
     });
-    const report = { client: path.relative(__dirname, clientFile), browser: browser.version(), pageErrors: [] };
+    const report = { client: clientUrl, browser: browser.version(), pageErrors: [] };
 
     // Each page gets its own context, so its localStorage (the client's uuid) is its own, like a separate browser.
     async function openPage(name, opt) {
