@@ -28,7 +28,7 @@ if (parsed.Scenario == "micro")
 }
 
 // Every run is bounded: --max-seconds (default 15 minutes) cancels whatever is still going.
-using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(parsed.Double("max-seconds", 900)));
+using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(parsed.Double("max-seconds", parsed.Scenario == "all" ? 4 * 3600 : 900)));
 Console.CancelKeyPress += (_, e) =>
 {
     e.Cancel = true;
@@ -37,15 +37,11 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var table = parsed.Scenario switch
+    if (parsed.Scenario == "all")
     {
-        "fanout" => await FanoutScenario.RunAsync(parsed, null, cancel.Token),
-        "redis-fanout" => await FanoutScenario.RunAsync(parsed, ["memory", "redis1", "redis2"], cancel.Token),
-        "personal" => await PersonalScenario.RunAsync(parsed, cancel.Token),
-        "connect" => await ConnectScenario.RunAsync(parsed, cancel.Token),
-        "cometql" => await CometQLScenario.RunAsync(parsed, cancel.Token),
-        _ => throw new ArgumentException($"Unknown scenario '{parsed.Scenario}'."),
-    };
+        return await AllScenario.RunAsync(parsed, cancel.Token);
+    }
+    var table = await ScenarioRunner.RunAsync(parsed, cancel.Token);
     table.Print(Console.Out);
     if (parsed.Optional("markdown") is { } markdown)
     {

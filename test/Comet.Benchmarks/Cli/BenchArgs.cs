@@ -26,7 +26,7 @@ internal sealed class BenchArgs
     {
         if (args.Length == 0 || args[0].StartsWith('-'))
         {
-            throw new ArgumentException("The first argument must be a scenario (fanout, personal, connect, cometql, redis-fanout, micro).");
+            throw new ArgumentException("The first argument must be a scenario (all, fanout, crossnode, personal, connect, cometql, redis-fanout, micro).");
         }
         // The command as a reader would retype it; where the table was appended is not part of it.
         var shown = args.Where((a, i) => a != "--markdown" && (i == 0 || args[i - 1] != "--markdown"));

@@ -58,6 +58,19 @@ internal static class SelfTest
         Check(Throws(typo.EnsureAllUsed), "a misspelt option is an error");
         Check(Throws(() => BenchArgs.Parse(["fanout", "--clients", "-5"]).IntList("clients", 1)), "a negative count is an error");
 
+        var repeats = new ResultTable("t", "engine", "clients", "delivered/s");
+        repeats.Add("memory", 100, 10.0);
+        repeats.Add("memory", 100, 30.0);
+        repeats.Add("memory", 100, 20.0);
+        repeats.Add("memory", 1000, 5.0);
+        var medians = repeats.Medians("", "engine", "clients");
+        Check(medians.RowCount == 2 && medians.Number(0, "delivered/s") == 20 && medians.Number(1, "delivered/s") == 5,
+            "medians group repeats by their key columns");
+        Check(ResultTable.MicrosPerOperation(50, 100_000) == 5, "50 % of a core for 100,000 operations/s is 5 µs each");
+        var stats = RedisCommandStats.Parse("# Commandstats\r\ncmdstat_publish:calls=12,usec=30,usec_per_call=2.5\r\ncmdstat_get:calls=3,usec=1\r\n");
+        var earlier = RedisCommandStats.Parse("cmdstat_publish:calls=2,usec=3\r\n");
+        Check(stats.Since(earlier).SequenceEqual([("publish", 10L), ("get", 3L)]), "INFO commandstats parses into calls per command");
+
         Console.WriteLine(failures == 0 ? "selftest passed" : $"selftest: {failures} check(s) failed");
         return failures == 0 ? 0 : 1;
     }

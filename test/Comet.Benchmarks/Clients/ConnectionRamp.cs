@@ -6,13 +6,14 @@ namespace Comet.Benchmarks.Clients;
 /// <summary>
 /// Opens many WebSocket connections with a bounded number in flight and reports how fast. A
 /// connection counts when its serverInfo message arrived. Failures are counted, not fatal; the first
-/// error is kept so a result table can say why.
+/// error is kept so a result table can say why. With <c>firstMessage</c> each client sends it (a
+/// subscription) right after serverInfo, as part of connecting.
 /// </summary>
 internal static class ConnectionRamp
 {
     public static async Task<RampResult> OpenAsync(
         IReadOnlyList<IPEndPoint> servers, LoopbackSources sources, int count, int concurrency,
-        Func<int, string> pathFor, CancellationToken cancellationToken)
+        Func<int, string> pathFor, CancellationToken cancellationToken, Func<int, string>? firstMessage = null)
     {
         var clients = new WsClient?[count];
         var failures = 0;
@@ -27,7 +28,13 @@ internal static class ConnectionRamp
                 timeout.CancelAfter(TimeSpan.FromSeconds(15));
                 try
                 {
-                    clients[i] = await WsClient.ConnectAsync(servers[i % servers.Count], sources.For(i), pathFor(i), timeout.Token);
+                    var client = await WsClient.ConnectAsync(servers[i % servers.Count], sources.For(i), pathFor(i), timeout.Token);
+                    clients[i] = client;
+                    if (firstMessage is not null)
+                    {
+                        // Part of connecting, as a browser subscribes right after onopen.
+                        await client.SendTextAsync(firstMessage(i), timeout.Token);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {

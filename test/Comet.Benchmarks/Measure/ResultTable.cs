@@ -10,6 +10,7 @@ namespace Comet.Benchmarks.Measure;
 internal sealed class ResultTable(string title, params string[] columns)
 {
     private readonly List<string[]> _rows = [];
+    private readonly List<object[]> _values = [];
     private readonly List<string> _notes = [];
     private readonly List<string> _loads = [];
 
@@ -20,9 +21,85 @@ internal sealed class ResultTable(string title, params string[] columns)
             throw new ArgumentException($"A row needs {columns.Length} cells, got {cells.Length}.", nameof(cells));
         }
         _rows.Add([.. cells.Select(Format)]);
+        _values.Add(cells);
         // Other work on the machine is the main noise; keep what it was when each row finished.
         _loads.Add(File.ReadAllText("/proc/loadavg").Split(' ')[0]);
     }
+
+    public string Title => title;
+
+    private string[] Columns => columns;
+
+    public int RowCount => _rows.Count;
+
+    /// <summary>A numeric cell of a row as it was added (NaN when the column is not a number).</summary>
+    public double Number(int row, string column)
+    {
+        var index = Array.IndexOf(columns, column);
+        return index < 0 ? double.NaN : _values[row][index] switch
+        {
+            double d => d,
+            int i => i,
+            long l => l,
+            _ => double.NaN,
+        };
+    }
+
+    /// <summary>A cell of a row as text.</summary>
+    public string Text(int row, string column) => _rows[row][Array.IndexOf(columns, column)];
+
+    /// <summary>
+    /// One row per distinct value of the key columns, each numeric column the median of the repeats
+    /// (noise on shared machines is one-sided, so the median says more than the mean). Notes are kept.
+    /// </summary>
+    public ResultTable Medians(string titleSuffix, params string[] keyColumns)
+    {
+        var keys = keyColumns.Select(k => Array.IndexOf(columns, k)).ToArray();
+        if (keys.Any(k => k < 0))
+        {
+            throw new ArgumentException($"Unknown key column among {string.Join(", ", keyColumns)}.", nameof(keyColumns));
+        }
+        var result = new ResultTable(title + titleSuffix, [.. columns, "runs"]);
+        var groups = _values.Select((cells, i) => (cells, i))
+            .GroupBy(r => string.Join("\u0001", keys.Select(k => _rows[r.i][k])), StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var members = group.ToList();
+            var merged = new object[columns.Length + 1];
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var numbers = members.Select(m => m.cells[c]).Where(v => v is double or int or long)
+                    .Select(Convert.ToDouble).Where(v => !double.IsNaN(v)).Order().ToList();
+                merged[c] = keys.Contains(c) || numbers.Count == 0 ? members[0].cells[c] : Median(numbers);
+            }
+            merged[^1] = members.Count;
+            result._rows.Add([.. merged.Select(Format)]);
+            result._values.Add(merged);
+            result._loads.Add(string.Join("/", members.Select(m => _loads[m.i])));
+        }
+        result._notes.AddRange(_notes);
+        return result;
+    }
+
+    /// <summary>Adds another table's rows (same columns) under this one, e.g. one fanout per subscriber count.</summary>
+    public void AddRowsOf(ResultTable other)
+    {
+        if (!other.Columns.SequenceEqual(columns))
+        {
+            throw new ArgumentException("Only tables with the same columns can be joined.", nameof(other));
+        }
+        _rows.AddRange(other._rows);
+        _values.AddRange(other._values);
+        _loads.AddRange(other._loads);
+        _notes.AddRange(other._notes.Where(n => !_notes.Contains(n)));
+    }
+
+    private static double Median(List<double> sorted) =>
+        sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+
+    /// <summary>Server CPU per operation in µs from CPU in % of one core and operations per second.</summary>
+    public static double MicrosPerOperation(double cpuPercent, double perSecond) =>
+        perSecond > 0 && !double.IsNaN(cpuPercent) ? cpuPercent * 10_000 / perSecond : double.NaN;
 
     /// <summary>A line printed under the table (failures, warnings, what a number means).</summary>
     public void Note(string note) => _notes.Add(note);
@@ -43,7 +120,9 @@ internal sealed class ResultTable(string title, params string[] columns)
         }
     }
 
-    public void AppendMarkdown(string path, string commandLine)
+    public void AppendMarkdown(string path, string commandLine) => File.AppendAllText(path, ToMarkdown(commandLine));
+
+    public string ToMarkdown(string commandLine)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"\n### {title}\n\n");
@@ -63,7 +142,7 @@ internal sealed class ResultTable(string title, params string[] columns)
             md.Append("\n- 1-min load average when each row finished: ").Append(string.Join(", ", _loads)).Append('.');
         }
         md.Append('\n');
-        File.AppendAllText(path, md.ToString());
+        return md.ToString();
     }
 
     private static string Format(object cell) => cell switch

@@ -37,7 +37,7 @@ internal static class CometQLScenario
         var table = new ResultTable(
             $"cometql: statements/s, {common.Duration.TotalSeconds:0} s measured",
             "engine", "client", "statement", "connections", "pipeline", "statements/s", "failed", "p50 ms", "p99 ms", "max ms",
-            "gw CPU %", "redis CPU %", "gen CPU %");
+            "gw CPU %", "gw µs/stmt", "redis CPU %", "gen CPU %");
         foreach (var client in clients)
         {
             var depth = client == "raw" ? pipeline : 1;
@@ -59,7 +59,7 @@ internal static class CometQLScenario
                             var perSecond = result.Count / common.Duration.TotalSeconds;
                             table.Add(cluster.Engine, client, statement, connections, depth, perSecond, result.Failed,
                                 result.Latency.P50, result.Latency.P99, result.Latency.Max, result.Use.GatewayCpu,
-                                result.Use.RedisCpu, result.Use.GeneratorCpu);
+                                ResultTable.MicrosPerOperation(result.Use.GatewayCpu, perSecond), result.Use.RedisCpu, result.Use.GeneratorCpu);
                             Console.WriteLine($"  {label}: {perSecond:N0}/s");
                         });
                     }
@@ -67,6 +67,7 @@ internal static class CometQLScenario
             }
         }
         table.Note("Latency is one statement's round trip (with a pipeline, the round trip of its batch).");
+        table.Note("gw µs/stmt = gateway CPU time (user + system, from /proc) per statement answered.");
         table.Note("mysqldata = MySql.Data 8.0.16, one statement per round trip; raw = hand-written client (Clients/RawCometQLClient.cs).");
         return table;
     }

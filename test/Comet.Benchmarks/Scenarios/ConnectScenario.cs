@@ -20,30 +20,33 @@ internal static class ConnectScenario
         var churnSeconds = args.Double("churn-seconds", 10);
         var churnWorkers = Math.Max(1, args.Int("churn-workers", 16));
         var idleSeconds = args.Double("idle-seconds", 5);
+        var pipes = args.Int("pipes", 10);
         var spec = GatewayCluster.Spec.Read(args);
         args.EnsureAllUsed();
 
         var table = new ResultTable(
-            $"connect: ramp with {common.Concurrency} in flight, {idleSeconds:0} s idle, {churnSeconds:0} s churn with {churnWorkers} workers",
-            "engine", "opened", "failed", "connect/s", "ramp gw CPU %", "ramp redis CPU %", "gw RSS before MiB", "gw RSS after MiB", "RSS KB/conn",
-            "kernel TCP KB/conn", "slab KB/conn", "idle gw CPU %", "churn cycles/s", "churn failed", "churn gw CPU %", "gen CPU %");
+            $"connect: ramp with {common.Concurrency} in flight, {(pipes > 0 ? $"each subscribed to 1 of {pipes} pipes" : "not subscribed")}, {idleSeconds:0} s idle, {churnSeconds:0} s churn with {churnWorkers} workers",
+            "engine", "opened", "failed", "connect/s", "ramp gw CPU %", "ramp gw µs/conn", "ramp redis CPU %", "gw RSS before MiB", "gw RSS after MiB", "RSS KB/conn",
+            "kernel TCP KB/conn", "slab KB/conn", "idle gw CPU %", "churn cycles/s", "churn failed", "churn gw CPU %", "churn gw µs/cycle", "gen CPU %");
         foreach (var count in counts)
         {
             for (var run = 0; run < common.Repeat; run++)
             {
-                await RowGuard.RunAsync(table, $"connections={count}", () => RunOnceAsync(spec, common, count,
+                await RowGuard.RunAsync(table, $"connections={count}", () => RunOnceAsync(spec, common, count, pipes,
                     TimeSpan.FromSeconds(idleSeconds), TimeSpan.FromSeconds(churnSeconds), churnWorkers, table, cancellationToken));
             }
         }
         table.Note("RSS KB/conn = (gateway RSS after the ramp and idle wait - RSS before) / opened connections.");
         table.Note("kernel TCP KB/conn = growth of TCP buffer pages in /proc/net/sockstat / opened; it counts both ends (client and server socket are in this kernel).");
         table.Note("slab KB/conn = growth of Slab in /proc/meminfo / opened, both ends; other processes on the machine make it noisy.");
-        table.Note("a churn cycle = one close (close frame, socket dropped) + one new connection up to its serverInfo.");
+        table.Note("a churn cycle = one close (close frame, socket dropped) + one new connection up to its serverInfo"
+            + (pipes > 0 ? " and its subscription." : "."));
+        table.Note("µs/conn and µs/cycle = gateway CPU time (user + system, from /proc) per connection opened or per churn cycle.");
         return table;
     }
 
     private static async Task RunOnceAsync(
-        GatewayCluster.Spec spec, CommonOptions common, int count, TimeSpan idle, TimeSpan churn, int churnWorkers,
+        GatewayCluster.Spec spec, CommonOptions common, int count, int pipes, TimeSpan idle, TimeSpan churn, int churnWorkers,
         ResultTable table, CancellationToken cancellationToken)
     {
         await using var cluster = await GatewayCluster.StartAsync(spec);
@@ -56,7 +59,7 @@ internal static class ConnectScenario
 
         var rampWindow = ResourceWindow.Begin(cluster);
         var ramp = await ConnectionRamp.OpenAsync(cluster.WebSocketEndpoints, common.Sources, count, common.Concurrency,
-            CometUrls.Anonymous, cancellationToken);
+            CometUrls.Anonymous, cancellationToken, Subscription(pipes));
         var rampUse = rampWindow.End();
         var clients = ramp.Clients;
         try
@@ -79,17 +82,19 @@ internal static class ConnectScenario
             var opened = Math.Max(1, ramp.Opened);
 
             var (cycles, churnFailures, churnUse, churnError) = await ChurnAsync(
-                cluster, common, clients, loops, recorder, churn, churnWorkers, cancellationToken);
+                cluster, common, clients, loops, recorder, churn, churnWorkers, Subscription(pipes), cancellationToken);
             if (churnError is not null)
             {
                 table.Note($"{count} connections, churn: first failure: {churnError}");
             }
-            table.Add(cluster.Engine, ramp.Opened, ramp.Failures, ramp.PerSecond, rampUse.GatewayCpu, rampUse.RedisCpu,
+            table.Add(cluster.Engine, ramp.Opened, ramp.Failures, ramp.PerSecond, rampUse.GatewayCpu,
+                ResultTable.MicrosPerOperation(rampUse.GatewayCpu, ramp.PerSecond), rampUse.RedisCpu,
                 rssBefore / 1048576.0, rssAfter / 1048576.0,
                 gatewayPid is null ? double.NaN : (rssAfter - rssBefore) / 1024.0 / opened,
                 (kernelAfter.TcpBufferBytes - kernelBefore.TcpBufferBytes) / 1024.0 / opened,
                 (kernelAfter.SlabBytes - kernelBefore.SlabBytes) / 1024.0 / opened,
-                idleUse.GatewayCpu, cycles / churn.TotalSeconds, churnFailures, churnUse.GatewayCpu, rampUse.GeneratorCpu);
+                idleUse.GatewayCpu, cycles / churn.TotalSeconds, churnFailures, churnUse.GatewayCpu,
+                ResultTable.MicrosPerOperation(churnUse.GatewayCpu, cycles / churn.TotalSeconds), rampUse.GeneratorCpu);
         }
         finally
         {
@@ -102,7 +107,7 @@ internal static class ConnectScenario
 
     private static async Task<(long Cycles, long Failures, ResourceUse Use, string? FirstError)> ChurnAsync(
         GatewayCluster cluster, CommonOptions common, WsClient?[] clients, ReceiveLoops loops, LatencyRecorder recorder,
-        TimeSpan churn, int workers, CancellationToken cancellationToken)
+        TimeSpan churn, int workers, Func<int, string>? subscription, CancellationToken cancellationToken)
     {
         if (churn <= TimeSpan.Zero || clients.Length == 0)
         {
@@ -132,6 +137,10 @@ internal static class ConnectScenario
                     var fresh = await WsClient.ConnectAsync(servers[slot % servers.Count], common.Sources.For(slot + worker + 1),
                         CometUrls.Anonymous(slot), timeout.Token);
                     clients[slot] = fresh;
+                    if (subscription is not null)
+                    {
+                        await fresh.SendTextAsync(subscription(slot), timeout.Token);
+                    }
                     loops.Start(fresh, recorder);
                     Interlocked.Increment(ref cycles);
                 }
@@ -150,6 +159,10 @@ internal static class ConnectScenario
         await Task.WhenAll(tasks);
         return (Interlocked.Read(ref cycles), Interlocked.Read(ref failures), window.End(), firstError);
     }
+
+    /// <summary>Connection i subscribes to pipe i % pipes, so the pipes hold equal shares; none when pipes is 0.</summary>
+    private static Func<int, string>? Subscription(int pipes) =>
+        pipes <= 0 ? null : i => "subscription\nidle" + (i % pipes).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static long SumRss(GatewayCluster cluster) =>
         cluster.Nodes.Where(n => n.Pid is not null).Sum(n => ProcessSample.Read(n.Pid!.Value).RssBytes);

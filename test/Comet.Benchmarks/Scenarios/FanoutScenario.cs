@@ -11,10 +11,12 @@ namespace Comet.Benchmarks.Scenarios;
 /// <c>INSERT INTO pipes_messages</c> at a target rate. Reports delivered messages per second (every
 /// copy a client received), latency from the publish stamp in the payload, and resource use.
 /// <c>--engines memory,redis1,redis2</c> runs the same load on each target and adds the ratio to the first.
+/// Cross-node (<c>crossnode</c>): the backends publish on node 1 only and every subscriber is on the
+/// other nodes, so each delivery went through Redis; Redis commands per message come from INFO commandstats.
 /// </summary>
 internal static class FanoutScenario
 {
-    public static async Task<ResultTable> RunAsync(BenchArgs args, string[]? defaultEngines, CancellationToken cancellationToken)
+    public static async Task<ResultTable> RunAsync(BenchArgs args, string[]? defaultEngines, CancellationToken cancellationToken, bool crossNode = false)
     {
         var common = CommonOptions.Read(args);
         var clientCounts = args.IntList("clients", 1000);
@@ -25,11 +27,15 @@ internal static class FanoutScenario
         var engines = args.Optional("engines")?.Split(',') ?? defaultEngines;
         args.EnsureAllUsed();
         var specs = engines is null ? [baseSpec] : engines.Select(e => EngineSpec(baseSpec, e)).ToArray();
+        if (crossNode && specs.Any(s => !s.Redis || s.NodeCount < 2))
+        {
+            throw new ArgumentException("crossnode needs Redis and at least two nodes (--engines redis2,redis3).");
+        }
 
         var table = new ResultTable(
-            $"fanout on {string.Join(", ", specs.Select(s => s.Describe()))}: {pipes} pipe(s), {common.PayloadSize} B payload, {common.Duration.TotalSeconds:0} s measured",
+            $"{(crossNode ? "cross-node fanout (publish on node 1, subscribers on the others)" : "fanout")} on {string.Join(", ", specs.Select(s => s.Describe()))}: {pipes} pipe(s), {common.PayloadSize} B payload, {common.Duration.TotalSeconds:0} s measured",
             "engine", "clients", "target/s", "published/s", "delivered/s", "ratio", "lost %", "p50 ms", "p95 ms", "p99 ms",
-            "max ms", "INSERT p99 ms", "gw CPU %", "gw RSS MiB", "redis CPU %", "gen CPU %");
+            "max ms", "INSERT p99 ms", "gw CPU %", "gw µs/delivery", "gw RSS MiB", "redis CPU %", "redis cmds/msg", "gen CPU %");
         foreach (var clients in clientCounts)
         {
             foreach (var rate in rates)
@@ -41,12 +47,17 @@ internal static class FanoutScenario
                     {
                         await RowGuard.RunAsync(table, $"{spec.Describe()} clients={clients} rate={rate}", async () =>
                         {
-                            var row = await RunOnceAsync(spec, common, clients, rate, pipes, publishers, table, cancellationToken);
+                            var row = await RunOnceAsync(spec, common, clients, rate, pipes, publishers, crossNode, table, cancellationToken);
                             first ??= row.Delivered;
                             table.Add(spec.Describe(), clients, rate, row.Published, row.Delivered,
                                 first > 0 ? row.Delivered / first.Value : double.NaN, row.LostPercent, row.Latency.P50, row.Latency.P95,
-                                row.Latency.P99, row.Latency.Max, row.InsertP99, row.Resources.GatewayCpu, row.Resources.GatewayRssMiB,
-                                row.Resources.RedisCpu, row.Resources.GeneratorCpu);
+                                row.Latency.P99, row.Latency.Max, row.InsertP99, row.Resources.GatewayCpu,
+                                ResultTable.MicrosPerOperation(row.Resources.GatewayCpu, row.Delivered), row.Resources.GatewayRssMiB,
+                                row.Resources.RedisCpu, row.Resources.RedisCommandsPer(row.PublishedCount), row.Resources.GeneratorCpu);
+                            if (row.Resources.RedisCommands is not null)
+                            {
+                                table.Note($"{spec.Describe()}, {clients} clients: Redis commands per message: {row.Resources.DescribeCommandsPer(row.PublishedCount)}.");
+                            }
                             Console.WriteLine($"  {spec.Describe()} clients={clients} rate={rate}: delivered {row.Delivered:N0}/s, p99 {row.Latency.P99:0.##} ms");
                         });
                     }
@@ -55,6 +66,8 @@ internal static class FanoutScenario
         }
         table.Note("INSERT p99 ms is the backend's wait for the INSERT's answer (MySQL round trip), not delivery.");
         table.Note("target/s and published/s are INSERTs per second over all pipes; delivered/s counts every copy a client received.");
+        table.Note("redis cmds/msg = commands redis-server ran during the window (INFO commandstats) / messages published in it.");
+        table.Note("gw µs/delivery = gateway CPU time (user + system, from /proc, all nodes) per delivered copy.");
         table.Note("CPU is % of one core (the machine has 2); gateway figures are summed over nodes; the load generator runs on the same cores.");
         return table;
     }
@@ -68,11 +81,12 @@ internal static class FanoutScenario
     };
 
     private static async Task<FanoutRow> RunOnceAsync(
-        GatewayCluster.Spec spec, CommonOptions common, int clientCount, int rate, int pipes, int publisherCount,
+        GatewayCluster.Spec spec, CommonOptions common, int clientCount, int rate, int pipes, int publisherCount, bool crossNode,
         ResultTable table, CancellationToken cancellationToken)
     {
         await using var cluster = await GatewayCluster.StartAsync(spec);
-        var ramp = await ConnectionRamp.OpenAsync(cluster.WebSocketEndpoints, common.Sources, clientCount, common.Concurrency,
+        var subscriberNodes = crossNode ? cluster.WebSocketEndpoints.Skip(1).ToList() : cluster.WebSocketEndpoints;
+        var ramp = await ConnectionRamp.OpenAsync(subscriberNodes, common.Sources, clientCount, common.Concurrency,
             CometUrls.Anonymous, cancellationToken);
         try
         {
@@ -96,7 +110,7 @@ internal static class FanoutScenario
                 loops.Start(client, recorder);
             }
 
-            var window = await PublishWindow.RunAsync(common, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
+            var window = await PublishWindow.RunAsync(common, crossNode ? [cluster.Nodes[0]] : cluster.Nodes, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
             {
                 var pipe = (int)((sequence * publisherCount + p) % pipes);
                 return ($"INSERT INTO pipes_messages (name, event, message) VALUES ('{PipeName(pipe)}', 'e', '{PayloadStamp.Create(stamp, common.PayloadSize)}')",
@@ -110,7 +124,7 @@ internal static class FanoutScenario
             var seconds = common.Duration.TotalSeconds;
             var delivered = recorder.Count;
             var lost = window.Expected == 0 ? double.NaN : 100.0 * (window.Expected - delivered) / window.Expected;
-            return new FanoutRow(window.SentInWindow / seconds, delivered / seconds, lost, recorder.Summarise(), window.InsertP99, window.Resources);
+            return new FanoutRow(window.SentInWindow / seconds, window.SentInWindow, delivered / seconds, lost, recorder.Summarise(), window.InsertP99, window.Resources);
         }
         finally
         {
@@ -120,5 +134,5 @@ internal static class FanoutScenario
 
     private static string PipeName(int pipe) => "fan" + pipe.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record FanoutRow(double Published, double Delivered, double LostPercent, LatencySummary Latency, double InsertP99, ResourceUse Resources);
+    private sealed record FanoutRow(double Published, long PublishedCount, double Delivered, double LostPercent, LatencySummary Latency, double InsertP99, ResourceUse Resources);
 }

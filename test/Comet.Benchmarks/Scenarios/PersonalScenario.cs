@@ -25,7 +25,7 @@ internal static class PersonalScenario
         var table = new ResultTable(
             $"personal: users_messages to users on 1-3 devices, {common.PayloadSize} B payload, {common.Duration.TotalSeconds:0} s measured",
             "engine", "users", "connections", "target/s", "sent/s", "delivered/s", "lost %", "p50 ms", "p95 ms", "p99 ms", "max ms",
-            "INSERT p99 ms", "gw CPU %", "gw RSS MiB", "redis CPU %", "gen CPU %");
+            "INSERT p99 ms", "gw CPU %", "gw µs/delivery", "gw RSS MiB", "redis CPU %", "gen CPU %");
         foreach (var users in userCounts)
         {
             foreach (var rate in rates)
@@ -37,6 +37,7 @@ internal static class PersonalScenario
             }
         }
         table.Note("sent/s is INSERTs per second; delivered/s counts every device copy; user i has 1 + i % 3 devices.");
+        table.Note("gw µs/delivery = gateway CPU time (user + system, from /proc, all nodes) per delivered device copy.");
         table.Note("CPU is % of one core (the machine has 2); the load generator runs on the same cores.");
         return table;
     }
@@ -83,7 +84,7 @@ internal static class PersonalScenario
                 loops.Start(client, recorder);
             }
 
-            var window = await PublishWindow.RunAsync(common, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
+            var window = await PublishWindow.RunAsync(common, cluster.Nodes, cluster, recorder, publisherCount, rate, (p, sequence, stamp) =>
             {
                 var user = (int)((sequence * publisherCount + p) % users) + 1;
                 return (string.Create(CultureInfo.InvariantCulture,
@@ -101,7 +102,8 @@ internal static class PersonalScenario
             var use = window.Resources;
             table.Add(cluster.Engine, users, ramp.Opened, rate, window.SentInWindow / seconds, delivered / seconds,
                 window.Expected == 0 ? double.NaN : 100.0 * (window.Expected - delivered) / window.Expected,
-                latency.P50, latency.P95, latency.P99, latency.Max, window.InsertP99, use.GatewayCpu, use.GatewayRssMiB, use.RedisCpu, use.GeneratorCpu);
+                latency.P50, latency.P95, latency.P99, latency.Max, window.InsertP99, use.GatewayCpu,
+                ResultTable.MicrosPerOperation(use.GatewayCpu, delivered / seconds), use.GatewayRssMiB, use.RedisCpu, use.GeneratorCpu);
             Console.WriteLine($"  {cluster.Engine} users={users} rate={rate}: delivered {delivered / seconds:N0}/s, p99 {latency.P99:0.##} ms");
         }
         finally

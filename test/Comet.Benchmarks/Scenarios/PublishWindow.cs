@@ -14,7 +14,8 @@ namespace Comet.Benchmarks.Scenarios;
 internal static class PublishWindow
 {
     /// <param name="common">Duration, warm-up and publisher kind.</param>
-    /// <param name="cluster">The gateways; publisher p talks to node p modulo the node count.</param>
+    /// <param name="publishTo">The nodes backends talk to: publisher p to node p modulo their count.</param>
+    /// <param name="cluster">The gateways whose resources are measured.</param>
     /// <param name="recorder">The receivers' latency recorder; it is opened on the window here.</param>
     /// <param name="publisherCount">Backends sending in parallel, each at rate / publisherCount.</param>
     /// <param name="rate">Statements per second, all publishers together.</param>
@@ -23,6 +24,7 @@ internal static class PublishWindow
     /// <param name="cancellationToken">Stops the run.</param>
     public static async Task<PublishWindowResult> RunAsync(
         CommonOptions common,
+        IReadOnlyList<GatewayNode> publishTo,
         GatewayCluster cluster,
         LatencyRecorder recorder,
         int publisherCount,
@@ -40,7 +42,7 @@ internal static class PublishWindow
         long sentInWindow = 0;
         var publishers = Enumerable.Range(0, publisherCount).Select(p => Task.Factory.StartNew(() =>
         {
-            using var backend = IStatementSink.Open(common.Publisher, cluster.Nodes[p % cluster.Nodes.Count]);
+            using var backend = IStatementSink.Open(common.Publisher, publishTo[p % publishTo.Count]);
             return RatePublisher.Run(backend, (double)rate / publisherCount, common.Warmup + common.Duration, (stamp, sequence) =>
             {
                 var (statement, copies) = next(p, sequence, stamp);

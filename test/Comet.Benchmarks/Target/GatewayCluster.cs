@@ -24,6 +24,9 @@ internal sealed class GatewayCluster : IAsyncDisposable
     /// <summary>The redis-server's process id when this run started it.</summary>
     public int? RedisPid { get; private set; }
 
+    /// <summary>The redis-server the nodes share, when this run started one.</summary>
+    public RedisServer? Redis => _redis;
+
     public IReadOnlyList<IPEndPoint> WebSocketEndpoints => [.. Nodes.Select(n => n.WebSocket)];
 
     /// <summary>The options that choose a target, read up front so unknown options are caught before starting.</summary>
