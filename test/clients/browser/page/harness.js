@@ -13,7 +13,8 @@
         return window.received.filter(function (r) { return r.label === label; }).map(function (r) { return r.msg; });
     };
 
-    // opt: { user_id, user_key, node, subscribe: [names] }
+    // opt: { user_id, user_key, node, subscribe: [names] }; nodes, reconnect and tabs are options
+    // only our client knows (the original ignores them).
     window.bootComet = function (opt) {
         var comet = window.CometServer();
         window.authSuccessCalls = 0;
@@ -23,7 +24,10 @@
         (opt.subscribe || []).forEach(function (name) {
             comet.subscription(name, function (msg) { record(name, msg); });
         });
-        comet.start({ dev_id: 0, user_id: opt.user_id, user_key: opt.user_key, node: opt.node });
+        comet.start({
+            dev_id: 0, user_id: opt.user_id, user_key: opt.user_key, node: opt.node,
+            nodes: opt.nodes, reconnect: opt.reconnect, tabs: opt.tabs,
+        });
     };
 
     window.countUsers = function (pipe, label) {
