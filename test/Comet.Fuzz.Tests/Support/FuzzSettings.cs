@@ -23,7 +23,7 @@ internal static class FuzzSettings
     /// <summary>The CI default: keeps the whole project well under two minutes on a loaded two-core machine.</summary>
     public const int DefaultIterations = 3000;
 
-    public const int DefaultEndToEndIterations = 150;
+    public const int DefaultEndToEndIterations = 400;
 
     public static int Iterations => ReadPositive(IterationsVariable, DefaultIterations);
 

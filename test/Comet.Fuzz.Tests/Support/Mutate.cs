@@ -185,6 +185,9 @@ internal static class Mutate
 
     private readonly record struct TextOp(TextOpKind Kind, int Position, int Amount, string Fragment)
     {
+        /// <summary>Mostly a few repetitions; one time in eight up to a few thousand (past the parsers' count limits).</summary>
+        private static int Many(int amount) => amount % 8 == 0 ? 2 + (amount / 8 % 3000) : 2 + (amount % 16);
+
         public string Apply(string input)
         {
             var at = Position % (input.Length + 1);
@@ -204,7 +207,7 @@ internal static class Mutate
                     var range = input.AsSpan(at, Math.Min(input.Length - at, 1 + (Amount % 12)));
                     var builder = new StringBuilder(input.Length + (range.Length * 64));
                     builder.Append(input.AsSpan(0, at));
-                    var times = 2 + (Amount / 12 % 3000);
+                    var times = Many(Amount / 12);
                     for (var i = 0; i < times; i++)
                     {
                         builder.Append(range);
@@ -213,7 +216,7 @@ internal static class Mutate
                 }
                 case TextOpKind.RepeatFragment:
                 {
-                    var times = 2 + (Amount % 2000);
+                    var times = Many(Amount);
                     var builder = new StringBuilder(input.Length + (Fragment.Length * times));
                     builder.Append(input.AsSpan(0, at));
                     for (var i = 0; i < times; i++)
