@@ -1,4 +1,5 @@
 using Comet.Core.Hub;
+using Comet.WebSockets.Origins;
 using Comet.WebSockets.PrivateChannels;
 using Comet.WebSockets.Session;
 using Microsoft.AspNetCore.Builder;
@@ -25,6 +26,7 @@ public static class CometWebSocketExtensions
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<SessionServices>();
         services.AddSingleton<WebSocketConnectionHandler>();
+        services.AddWebSocketOriginCheck(configuration);
         return services;
     }
 
@@ -39,6 +41,7 @@ public static class CometWebSocketExtensions
 
         // Keep-alive is set per connection (WebSocketAcceptContext), from the validated options.
         app.UseWebSockets();
+        app.UseWebSocketOriginCheck();
         app.Use(async (context, next) =>
         {
             if (WebSocketRoutes.TryMatch(context, out var urlPart))

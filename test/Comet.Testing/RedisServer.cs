@@ -12,6 +12,7 @@ public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
     private string? _directory;
+    private IReadOnlyList<string> _extraArguments = [];
 
     private RedisServer(string host, int port)
     {
@@ -35,6 +36,17 @@ public sealed class RedisServer : IAsyncDisposable
             return new RedisServer(parts[0], parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 6379);
         }
         var server = new RedisServer("127.0.0.1", FreePort.Next());
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>
+    /// Always starts a fresh server of its own (REDIS_URL is ignored) with extra <c>redis-server</c>
+    /// arguments, e.g. <c>--requirepass secret</c>.
+    /// </summary>
+    public static async Task<RedisServer> StartOwnedAsync(params string[] extraArguments)
+    {
+        var server = new RedisServer("127.0.0.1", FreePort.Next()) { _extraArguments = extraArguments };
         await server.StartProcessAsync();
         return server;
     }
@@ -72,7 +84,7 @@ public sealed class RedisServer : IAsyncDisposable
                  {
                      "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
                      "--save", "", "--appendonly", "no", "--dir", _directory,
-                 })
+                 }.Concat(_extraArguments))
         {
             info.ArgumentList.Add(arg);
         }
