@@ -30,6 +30,7 @@ public static class GatewayApp
         builder.Services.AddCometWebSockets(configuration);
         builder.Services.AddGatewayTelemetry(configuration);
         builder.Services.AddSingleton<CometQLEndpoint>();
+        builder.Services.AddKestrelLimits(configuration);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             KestrelEndpoints.Configure(kestrel, context.Configuration));

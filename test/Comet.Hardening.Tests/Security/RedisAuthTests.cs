@@ -26,8 +26,10 @@ public sealed class RedisAuthTests
         var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(good, CometWebSocketClient.Path());
         await using var _ = client;
         await client.SendAsync("subscription\nweb_auth");
-        await Eventually.HoldsAsync(async () => (await CometQLBackend.RowsOnceAsync(ConnectionString(good), "SELECT * FROM pipes WHERE name = 'web_auth'")).Count == 1,
-            "the subscription to reach Redis");
+        await using (var backend = await CometQLBackend.OpenAsync(ConnectionString(good)))
+        {
+            await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_auth") == "1", "the subscription to reach Redis");
+        }
         await CometQLBackend.ExecuteOnceAsync(ConnectionString(good), "INSERT INTO pipes_messages (name, event, message) VALUES ('web_auth', 'e', 'through an authenticated Redis')");
         Assert.Equal("through an authenticated Redis", (await client.WaitForPipeAsync("web_auth")).GetProperty("data").GetString());
 
