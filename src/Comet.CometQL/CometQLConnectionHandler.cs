@@ -1,6 +1,8 @@
+using System.Net;
 using Comet.Core.Diagnostics;
 using Comet.Core.Security;
 using Comet.CometQL.Execution;
+using Comet.CometQL.Limits;
 using Comet.CometQL.Protocol;
 using Comet.CometQL.Serialization;
 using Microsoft.AspNetCore.Connections;
@@ -9,57 +11,87 @@ using Microsoft.Extensions.Options;
 
 namespace Comet.CometQL;
 
-/// <summary>Kestrel's entry point for the CometQL port: one <see cref="CometQLSession"/> per TCP connection.</summary>
+/// <summary>
+/// Kestrel's entry point for the CometQL port: admits the connection (node and per-address limits,
+/// blocked addresses, drain), then runs one <see cref="CometQLSession"/> on it.
+/// </summary>
 public sealed class CometQLConnectionHandler : ConnectionHandler
 {
-    private readonly StatementExecutor _executor;
-    private readonly DatabaseSelector _databases;
-    private readonly DevKeyProvider _keys;
+    private readonly SessionServices _services;
+    private readonly ConnectionLimiter _limiter;
     private readonly CometMetrics _metrics;
-    private readonly CometQLOptions _options;
-    private readonly ILogger<CometQLConnectionHandler> _logger;
-    private int _open;
+    private readonly CometQLInstruments _instruments;
+    /// <summary>The host's ApplicationStopping: from then on new connections are refused and sessions drain.</summary>
+    private readonly CancellationToken _stopping;
 
     internal CometQLConnectionHandler(
-        StatementExecutor executor,
-        DatabaseSelector databases,
-        DevKeyProvider keys,
+        SessionServices services,
+        ConnectionLimiter limiter,
         CometMetrics metrics,
-        IOptions<CometQLOptions> options,
-        ILogger<CometQLConnectionHandler> logger)
+        CometQLInstruments instruments,
+        CancellationToken stopping)
     {
-        _executor = executor;
-        _databases = databases;
-        _keys = keys;
+        _services = services;
+        _limiter = limiter;
         _metrics = metrics;
-        _options = options.Value;
-        _logger = logger;
+        _instruments = instruments;
+        _stopping = stopping;
     }
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _metrics.CometQLOpened();
+        var address = (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        var admission = _stopping.IsCancellationRequested ? Admission.Draining : _limiter.TryAdmit(address);
         try
         {
-            if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+            if (admission != Admission.Accepted)
             {
-                // As MySQL does: an error packet instead of the greeting, then close.
-                var packets = new PacketWriter(connection.Transport.Output);
-                ErrorPacket.Write(packets, CometQLErrors.TooManyConnections.Code, CometQLErrors.TooManyConnections.Message);
-                await connection.Transport.Output.FlushAsync();
+                await RefuseAsync(connection, admission, address);
                 return;
             }
-            await new CometQLSession(connection, _executor, _databases, _keys, _options, _logger).RunAsync();
+            _metrics.CometQLOpened();
+            try
+            {
+                await new CometQLSession(connection, _services, _stopping).RunAsync();
+            }
+            finally
+            {
+                _metrics.CometQLClosed();
+                _limiter.Release(address);
+            }
         }
         catch (Exception e) when (e is ConnectionResetException or IOException or OperationCanceledException or InvalidOperationException)
         {
             // The client went away mid-answer; nothing is left to tell it.
         }
-        finally
+    }
+
+    /// <summary>As MySQL does: an error packet instead of the greeting, then close.</summary>
+    private async Task RefuseAsync(ConnectionContext connection, Admission admission, IPAddress? address)
+    {
+        var (error, reason) = admission switch
         {
-            Interlocked.Decrement(ref _open);
-            _metrics.CometQLClosed();
-        }
+            Admission.NodeFull => (CometQLErrors.TooManyConnections, "node_limit"),
+            Admission.AddressFull => (CometQLErrors.TooManyConnectionsFromAddress(address), "address_limit"),
+            Admission.AddressBlocked => (CometQLErrors.HostBlocked(address), "address_blocked"),
+            _ => (CometQLErrors.ServerShutdown, "draining"),
+        };
+        _instruments.Rejected(reason);
+        CometQLLog.ConnectionRefused(_services.Logger, connection.RemoteEndPoint, reason);
+        var packets = new PacketWriter(connection.Transport.Output);
+        ErrorPacket.Write(packets, error.Code, error.Message);
+        await connection.Transport.Output.FlushAsync();
     }
 }
+
+/// <summary>What every session needs, resolved once.</summary>
+internal sealed record SessionServices(
+    StatementExecutor Executor,
+    DatabaseSelector Databases,
+    DevKeyProvider Keys,
+    CometQLOptions Options,
+    TlsCertificate Tls,
+    FailedLoginTracker FailedLogins,
+    CometQLInstruments Instruments,
+    ILogger Logger);

@@ -70,6 +70,18 @@ public static class CometQLErrors
     public static readonly CometQLError TooManyConnections = new(1040, "Too many connections");
     public static readonly CometQLError MultiStatementsOff = new(SyntaxErrorCode, "Syntax error in query: several statements need the CLIENT_MULTI_STATEMENTS option");
 
+    public static readonly CometQLError ServerShutdown = new(1053, "Server shutdown in progress");
+    public static readonly CometQLError SecureTransportRequired = new(3159,
+        "Connections using insecure transport are prohibited while Comet:CometQL:RequireTls is on; connect with SSL (e.g. --ssl, SslMode=Required)");
+    public static readonly CometQLError SslNotConfigured = new(Authentication,
+        "SSL is not configured on this server (no certificate in Comet:Tls); connect without SSL (e.g. --skip-ssl)");
+
+    public static CometQLError TooManyConnectionsFromAddress(System.Net.IPAddress? address) =>
+        new(1203, $"Too many connections from '{address}' (Comet:CometQL:MaxConnectionsPerAddress)");
+
+    public static CometQLError HostBlocked(System.Net.IPAddress? address) =>
+        new(1129, $"Host '{address}' is blocked because of many failed logins; try again later");
+
     public static CometQLError ReadOnlyTable(string table) => new(ReadOnly, $"Table `{table}` is read only");
 }
 

@@ -19,4 +19,13 @@ internal static partial class CometQLLog
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "CometQL connection {ConnectionId} closed: {Reason}")]
     public static partial void Closed(ILogger logger, uint connectionId, string reason);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "CometQL connection from {Remote} refused: {Reason}")]
+    public static partial void ConnectionRefused(ILogger logger, System.Net.EndPoint? remote, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "CometQL: {Remote} is blocked for {Window} after {Failures} failed logins")]
+    public static partial void AddressBlocked(ILogger logger, System.Net.EndPoint? remote, int failures, TimeSpan window);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "CometQL connection {ConnectionId}: the TLS handshake failed")]
+    public static partial void TlsFailed(ILogger logger, uint connectionId, Exception exception);
 }

@@ -45,4 +45,25 @@ public sealed class CometQLOptions
     /// <summary>A logged-in connection that sends no command for this long is closed (MySQL's wait_timeout: 8 hours).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Open connections one client address may hold; beyond it the client gets error 1203.
+    /// Behind a TCP load balancer every client has the balancer's address: raise it there.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 1000;
+
+    /// <summary>Failed logins one address may make within <see cref="FailedLoginWindow"/>; then its
+    /// connections are refused with error 1129 until the window has passed since the last failure.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxFailedLoginsPerAddress { get; set; } = 20;
+
+    /// <summary>The window of <see cref="MaxFailedLoginsPerAddress"/>, and how long an address stays blocked.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan FailedLoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Addresses whose failed logins are remembered at once (bounds the table's memory).</summary>
+    [Range(16, 10_000_000)]
+    public int MaxTrackedAddresses { get; set; } = 100_000;
+
+    /// <summary>Refuse logins that did not upgrade to TLS (error 3159). Needs a certificate in <c>Comet:Tls</c>.</summary>
+    public bool RequireTls { get; set; }
 }

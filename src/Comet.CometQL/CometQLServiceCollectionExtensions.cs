@@ -1,6 +1,8 @@
 using Comet.Core.Diagnostics;
 using Comet.Core.Security;
 using Comet.CometQL.Execution;
+using Comet.CometQL.Limits;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,16 +18,32 @@ public static class CometQLServiceCollectionExtensions
         services.AddOptions<CometQLOptions>()
             .Bind(configuration.GetSection(CometQLOptions.SectionName))
             .ValidateDataAnnotations()
+            .Validate<IOptions<TlsOptions>>((o, tls) => !o.RequireTls || tls.Value.IsConfigured,
+                "Comet:CometQL:RequireTls is on but no certificate is configured: set Comet:Tls:CertificateFile + KeyFile or Comet:Tls:PfxFile.")
             .ValidateOnStart();
+        services.AddCometTls(configuration);
         services.AddSingleton<DatabaseSelector>();
+        services.AddSingleton<MeterStatus>();
         services.AddSingleton<StatementExecutor>();
-        services.AddSingleton(sp => new CometQLConnectionHandler(
+        services.AddSingleton<FailedLoginTracker>();
+        services.AddSingleton<ConnectionLimiter>();
+        services.AddSingleton<CometQLInstruments>();
+        services.AddSingleton(sp => new SessionServices(
             sp.GetRequiredService<StatementExecutor>(),
             sp.GetRequiredService<DatabaseSelector>(),
             sp.GetRequiredService<DevKeyProvider>(),
-            sp.GetRequiredService<CometMetrics>(),
-            sp.GetRequiredService<IOptions<CometQLOptions>>(),
+            sp.GetRequiredService<IOptions<CometQLOptions>>().Value,
+            sp.GetRequiredService<TlsCertificate>(),
+            sp.GetRequiredService<FailedLoginTracker>(),
+            sp.GetRequiredService<CometQLInstruments>(),
             sp.GetRequiredService<ILogger<CometQLConnectionHandler>>()));
+        services.AddSingleton(sp => new CometQLConnectionHandler(
+            sp.GetRequiredService<SessionServices>(),
+            sp.GetRequiredService<ConnectionLimiter>(),
+            sp.GetRequiredService<CometMetrics>(),
+            sp.GetRequiredService<CometQLInstruments>(),
+            // Hosts without a lifetime (a bare service provider in tests) never drain.
+            sp.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None));
         return services;
     }
 }

@@ -15,7 +15,13 @@ internal sealed partial class CometQLSession
         {
             if (payload.Length == HandshakeResponse41.SslRequestLength)
             {
-                return RefuseLogin(new CometQLError(CometQLErrors.Authentication, "SSL is not supported by this server; connect without SSL (e.g. --skip-ssl)"), "", "SSL requested");
+                if (!_services.Tls.IsConfigured || _session.TlsVersion.Length > 0)
+                {
+                    return RefuseLogin(CometQLErrors.SslNotConfigured, "", "SSL requested without a certificate");
+                }
+                // The TLS handshake starts once this packet is consumed (RunSessionAsync); the login follows over TLS.
+                _tlsRequested = true;
+                return true;
             }
             response = HandshakeResponse41.Read(payload);
         }
@@ -84,9 +90,14 @@ internal sealed partial class CometQLSession
 
     private bool CompleteLogin(HandshakeResponse41 response, string plugin, byte[] authResponse)
     {
+        if (_options.RequireTls && _session.TlsVersion.Length == 0)
+        {
+            _services.Instruments.Rejected("tls_required");
+            return RefuseLogin(CometQLErrors.SecureTransportRequired, response.User, "TLS is required");
+        }
         if (!DevIds.TryParse(response.User, out var devId))
         {
-            return RefuseLogin(CometQLErrors.AuthenticationFailure, response.User, "the login name is not a dev_id");
+            return RefuseFailedLogin(CometQLErrors.AuthenticationFailure, response.User, "the login name is not a dev_id");
         }
         var key = _keys.GetKey(devId);
         bool verified;
@@ -98,13 +109,17 @@ internal sealed partial class CometQLSession
         {
             if (authResponse.Length is not (NativePassword.TokenLength or 0))
             {
-                return RefuseLogin(CometQLErrors.AuthenticationLength, response.User, "wrong auth data length");
+                return RefuseFailedLogin(CometQLErrors.AuthenticationLength, response.User, "wrong auth data length");
             }
             verified = NativePassword.Verify(key, _scramble, authResponse);
         }
         if (!verified)
         {
-            return RefuseLogin(CometQLErrors.AuthenticationFailure, response.User, "wrong key");
+            return RefuseFailedLogin(CometQLErrors.AuthenticationFailure, response.User, "wrong key");
+        }
+        if (RemoteAddress is { } address)
+        {
+            _services.FailedLogins.Succeeded(address);
         }
 
         _session.LoginDevId = devId;
@@ -123,6 +138,19 @@ internal sealed partial class CometQLSession
         _phase = Phase.Command;
         CometQLLog.LoggedIn(_logger, _session.ConnectionId, devId, plugin);
         return true;
+    }
+
+    private System.Net.IPAddress? RemoteAddress => (_session.RemoteEndPoint as System.Net.IPEndPoint)?.Address;
+
+    /// <summary>A wrong key or login name: counts towards blocking the address (brute force).</summary>
+    private bool RefuseFailedLogin(CometQLError error, string user, string reason)
+    {
+        _services.Instruments.LoginFailed();
+        if (RemoteAddress is { } address && _services.FailedLogins.Failed(address))
+        {
+            CometQLLog.AddressBlocked(_logger, _session.RemoteEndPoint, _options.MaxFailedLoginsPerAddress, _options.FailedLoginWindow);
+        }
+        return RefuseLogin(error, user, reason);
     }
 
     private bool RefuseLogin(CometQLError error, string user, string reason)

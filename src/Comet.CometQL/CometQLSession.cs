@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Security;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Connections.Features;
 using Comet.Core.Security;
 using Comet.CometQL.Execution;
 using Comet.CometQL.Prepared;
@@ -18,7 +20,7 @@ namespace Comet.CometQL;
 /// </summary>
 internal sealed partial class CometQLSession
 {
-    /// <summary>What we offer: no SSL, no compression, no LOAD DATA LOCAL, EOF packets (no DEPRECATE_EOF).</summary>
+    /// <summary>What we always offer (SSL is added when a certificate is configured): no compression, no LOAD DATA LOCAL, EOF packets (no DEPRECATE_EOF).</summary>
     public const CapabilityFlags ServerCapabilities =
         CapabilityFlags.LongPassword | CapabilityFlags.FoundRows | CapabilityFlags.LongFlag | CapabilityFlags.ConnectWithDb
         | CapabilityFlags.NoSchema | CapabilityFlags.Odbc | CapabilityFlags.IgnoreSpace | CapabilityFlags.Protocol41
@@ -33,17 +35,21 @@ internal sealed partial class CometQLSession
     private static int s_lastConnectionId;
 
     private readonly ConnectionContext _connection;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
-    private readonly PacketWriter _packets;
+    private readonly SessionServices _services;
     private readonly StatementExecutor _executor;
     private readonly DatabaseSelector _databases;
     private readonly DevKeyProvider _keys;
     private readonly CometQLOptions _options;
     private readonly ILogger _logger;
     private readonly SessionState _session;
+    private readonly CancellationToken _drain;
     private readonly byte[] _scramble = CreateScramble();
     private readonly Dictionary<uint, PreparedStatement> _statements = [];
+    private PipeReader _input;
+    private PipeWriter _output;
+    private PacketWriter _packets;
+    private SslStream? _tls;
+    private bool _tlsRequested;
     private uint _lastStatementId;
     private Phase _phase = Phase.HandshakeResponse;
     private HandshakeResponse41? _pendingLogin;
@@ -55,30 +61,54 @@ internal sealed partial class CometQLSession
         Command,
     }
 
-    public CometQLSession(ConnectionContext connection, StatementExecutor executor, DatabaseSelector databases,
-        DevKeyProvider keys, CometQLOptions options, ILogger logger)
+    /// <param name="drain">Cancelled when the host stops: the statement in flight is answered, then the connection closes.</param>
+    public CometQLSession(ConnectionContext connection, SessionServices services, CancellationToken drain)
     {
         _connection = connection;
+        _services = services;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         _packets = new PacketWriter(_output);
-        _executor = executor;
-        _databases = databases;
-        _keys = keys;
-        _options = options;
-        _logger = logger;
+        _executor = services.Executor;
+        _databases = services.Databases;
+        _keys = services.Keys;
+        _options = services.Options;
+        _logger = services.Logger;
+        _drain = drain;
         _session = new SessionState((uint)Interlocked.Increment(ref s_lastConnectionId), connection.RemoteEndPoint);
     }
 
+    /// <summary>What the greeting offers: SSL only when a certificate is configured.</summary>
+    private CapabilityFlags OfferedCapabilities =>
+        _services.Tls.IsConfigured ? ServerCapabilities | CapabilityFlags.Ssl : ServerCapabilities;
+
     public async Task RunAsync()
     {
-        InitialHandshakePacket.Write(_packets, ServerIdentity.Version, _session.ConnectionId, _scramble, ServerCapabilities,
+        try
+        {
+            await RunSessionAsync();
+        }
+        finally
+        {
+            if (_tls is not null)
+            {
+                await _tls.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task RunSessionAsync()
+    {
+        InitialHandshakePacket.Write(_packets, ServerIdentity.Version, _session.ConnectionId, _scramble, OfferedCapabilities,
             Utf8Mb4GeneralCi, ServerStatus.AutoCommit, _options.AuthPlugin);
         await _output.FlushAsync(_connection.ConnectionClosed);
 
+        // Kestrel asks a connection to close when the server stops (after the host's ApplicationStopping).
+        var closeRequested = _connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(_drain, closeRequested);
         // One timer for the whole connection: the login must finish within HandshakeTimeout, and
         // afterwards each wait for a command is bounded by IdleTimeout (re-armed before every read).
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_connection.ConnectionClosed);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_connection.ConnectionClosed, drain.Token);
         while (true)
         {
             timeout.CancelAfter(_phase == Phase.Command ? _options.IdleTimeout : _options.HandshakeTimeout);
@@ -90,7 +120,12 @@ internal sealed partial class CometQLSession
             catch (OperationCanceledException)
             {
                 var reason = _connection.ConnectionClosed.IsCancellationRequested ? "closed by the client"
+                    : drain.IsCancellationRequested ? "the server is stopping"
                     : _phase == Phase.Command ? "idle timeout" : "login timed out";
+                if (_phase != Phase.Command && !drain.IsCancellationRequested && !_connection.ConnectionClosed.IsCancellationRequested)
+                {
+                    _services.Instruments.LoginTimedOut();
+                }
                 CometQLLog.Closed(_logger, _session.ConnectionId, reason);
                 return;
             }
@@ -98,7 +133,7 @@ internal sealed partial class CometQLSession
             var keepOpen = true;
             try
             {
-                while (keepOpen)
+                while (keepOpen && !_tlsRequested)
                 {
                     var outcome = PacketFramer.TryRead(ref buffer, _options.MaxPacketSize, out var sequenceId, out var payload);
                     if (outcome == PacketFramer.Outcome.NeedMoreData)
@@ -115,13 +150,24 @@ internal sealed partial class CometQLSession
                     }
                     keepOpen = await HandlePacketAsync(payload);
                     await _output.FlushAsync();
+                    if (drain.IsCancellationRequested && _phase == Phase.Command)
+                    {
+                        // Draining: the statement in flight has its answer; close before the next one.
+                        CometQLLog.Closed(_logger, _session.ConnectionId, "the server is stopping");
+                        keepOpen = false;
+                    }
                 }
             }
             finally
             {
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                // Before a TLS upgrade the rest of the buffer (the ClientHello) is left unexamined for SslStream.
+                _input.AdvanceTo(buffer.Start, _tlsRequested ? buffer.Start : buffer.End);
             }
-            if (!keepOpen || result.IsCompleted)
+            if (!keepOpen || (result.IsCompleted && !_tlsRequested))
+            {
+                return;
+            }
+            if (_tlsRequested && !await UpgradeToTlsAsync(timeout.Token))
             {
                 return;
             }

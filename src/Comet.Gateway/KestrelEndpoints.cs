@@ -1,5 +1,6 @@
 using System.Net;
 using Comet.CometQL;
+using Comet.Core.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Comet.Gateway;
 
 /// <summary>
-/// Binds the HTTP/WebSocket addresses and the CometQL port. Kestrel ignores <c>urls</c> once any
+/// Binds the HTTP/WebSocket addresses (https:// ones with the Comet:Tls certificate) and the CometQL port. Kestrel ignores <c>urls</c> once any
 /// endpoint is configured in code, so the URLs are parsed and bound here too.
 /// </summary>
 internal static class KestrelEndpoints
@@ -19,9 +20,10 @@ internal static class KestrelEndpoints
         {
             urls = GatewayApp.DefaultUrls;
         }
+        var tls = kestrel.ApplicationServices.GetRequiredService<TlsCertificate>();
         foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            ListenHttp(kestrel, url);
+            ListenHttp(kestrel, url, tls);
         }
 
         var cometQL = kestrel.ApplicationServices.GetRequiredService<IOptions<CometQLOptions>>().Value;
@@ -38,21 +40,29 @@ internal static class KestrelEndpoints
         });
     }
 
-    private static void ListenHttp(KestrelServerOptions kestrel, string url)
+    /// <summary>Binds one <c>http://</c> or <c>https://</c> (wss, with the <c>Comet:Tls</c> certificate) URL.</summary>
+    private static void ListenHttp(KestrelServerOptions kestrel, string url, TlsCertificate tls)
     {
         if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal),
-                UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+                UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new InvalidOperationException(
-                $"The URL '{url}' is not supported: use http://HOST:PORT (terminate TLS at the load balancer).");
+                $"The URL '{url}' is not supported: use http://HOST:PORT, or https://HOST:PORT with a certificate in Comet:Tls.");
         }
+        var https = uri.Scheme == Uri.UriSchemeHttps;
+        if (https && !tls.IsConfigured)
+        {
+            throw new InvalidOperationException(
+                $"The URL '{url}' is https but no certificate is configured: set Comet:Tls:CertificateFile + KeyFile or Comet:Tls:PfxFile (or terminate TLS at the load balancer and use http://).");
+        }
+        Action<ListenOptions> configure = https ? listen => listen.UseHttps(tls.Certificate!) : _ => { };
         if (uri.IsLoopback && uri.Host == "localhost")
         {
-            kestrel.ListenLocalhost(uri.Port);
+            kestrel.ListenLocalhost(uri.Port, configure);
         }
         else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
         {
-            kestrel.Listen(address, uri.Port);
+            kestrel.Listen(address, uri.Port, configure);
         }
         else
         {

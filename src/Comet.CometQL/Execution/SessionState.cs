@@ -28,5 +28,10 @@ internal sealed class SessionState(uint connectionId, EndPoint? remoteEndPoint)
 
     public ulong LastInsertId { get; set; }
 
+    /// <summary>The TLS protocol and cipher after an SSL upgrade (SHOW STATUS's Ssl_version, Ssl_cipher); empty without TLS.</summary>
+    public string TlsVersion { get; set; } = "";
+
+    public string TlsCipher { get; set; } = "";
+
     public bool MultiStatements => (ClientCapabilities & CapabilityFlags.MultiStatements) != 0;
 }

@@ -20,6 +20,7 @@ internal sealed class StatementExecutor
     private readonly DatabaseSelector _databases;
     private readonly string _nodeName;
     private readonly DateTimeOffset _startedAt;
+    private readonly MeterStatus _meterStatus;
 
     public StatementExecutor(
         ICometEngine engine,
@@ -29,8 +30,10 @@ internal sealed class StatementExecutor
         IOptions<CometOptions> comet,
         IOptions<CometQLOptions> options,
         CometJwtValidator jwt,
-        DatabaseSelector databases)
+        DatabaseSelector databases,
+        MeterStatus meterStatus)
     {
+        _meterStatus = meterStatus;
         _engine = engine;
         _metrics = metrics;
         _time = time;
@@ -81,19 +84,29 @@ internal sealed class StatementExecutor
 
     private StatementContext Context(SessionState session) => new(_engine, _metrics, _time, _limits, _jwt, session);
 
-    private List<(string, string)> Status(SessionState session) =>
-    [
-        ("dev_id", Text(session.DevId)),
-        ("node", _nodeName),
-        ("uptime", Text((long)(_time.GetUtcNow() - _startedAt).TotalSeconds)),
-        ("engine_ready", _engine.IsReady ? "1" : "0"),
-        ("cometql_connections", Text(_metrics.CometQLConnections)),
-        ("websocket_connections", Text(_metrics.WebSocketConnections)),
-        ("queries", Text(_metrics.Queries)),
-        ("pipe_messages", Text(_metrics.PipeMessages)),
-        ("personal_messages", Text(_metrics.PersonalMessages)),
-        ("dropped_queued_messages", Text(_metrics.DroppedQueuedMessages)),
-    ];
+    /// <summary>CometQL's own rows, the two standard rows tools read, then every instrument of the gateway meter.</summary>
+    private List<(string, string)> Status(SessionState session)
+    {
+        var uptime = Text((long)(_time.GetUtcNow() - _startedAt).TotalSeconds);
+        List<(string, string)> rows =
+        [
+            ("Uptime", uptime),
+            ("Threads_connected", Text(_metrics.CometQLConnections)),
+            ("Ssl_version", session.TlsVersion),
+            ("Ssl_cipher", session.TlsCipher),
+            ("dev_id", Text(session.DevId)),
+            ("node", _nodeName),
+            ("engine_ready", _engine.IsReady ? "1" : "0"),
+            ("cometql_connections", Text(_metrics.CometQLConnections)),
+            ("websocket_connections", Text(_metrics.WebSocketConnections)),
+            ("queries", Text(_metrics.Queries)),
+            ("pipe_messages", Text(_metrics.PipeMessages)),
+            ("personal_messages", Text(_metrics.PersonalMessages)),
+            ("dropped_queued_messages", Text(_metrics.DroppedQueuedMessages)),
+        ];
+        rows.AddRange(_meterStatus.Snapshot());
+        return rows;
+    }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Comet.CometQL.Limits;
+
+/// <summary>
+/// Counts open CometQL connections per node and per client address, and refuses addresses that
+/// failed to log in too often (<see cref="FailedLoginTracker"/>). The per-address table only holds
+/// addresses with an open connection, so it is bounded by <see cref="CometQLOptions.MaxConnections"/>.
+/// </summary>
+internal sealed class ConnectionLimiter
+{
+    private readonly CometQLOptions _options;
+    private readonly FailedLoginTracker _failedLogins;
+    private readonly Dictionary<IPAddress, int> _perAddress = [];
+    private int _open;
+
+    public ConnectionLimiter(IOptions<CometQLOptions> options, FailedLoginTracker failedLogins)
+    {
+        _options = options.Value;
+        _failedLogins = failedLogins;
+    }
+
+    /// <summary>Open connections on this node.</summary>
+    public int Open => Volatile.Read(ref _open);
+
+    /// <summary>Admits a connection from <paramref name="address"/>; on <see cref="Admission.Accepted"/> call <see cref="Release"/> when it closes.</summary>
+    public Admission TryAdmit(IPAddress? address)
+    {
+        if (address is not null && _failedLogins.IsBlocked(address))
+        {
+            return Admission.AddressBlocked;
+        }
+        lock (_perAddress)
+        {
+            if (_open >= _options.MaxConnections)
+            {
+                return Admission.NodeFull;
+            }
+            if (address is not null)
+            {
+                _perAddress.TryGetValue(address, out var count);
+                if (count >= _options.MaxConnectionsPerAddress)
+                {
+                    return Admission.AddressFull;
+                }
+                _perAddress[address] = count + 1;
+            }
+            _open++;
+            return Admission.Accepted;
+        }
+    }
+
+    public void Release(IPAddress? address)
+    {
+        lock (_perAddress)
+        {
+            _open--;
+            if (address is not null && _perAddress.TryGetValue(address, out var count))
+            {
+                if (count <= 1)
+                {
+                    _perAddress.Remove(address);
+                }
+                else
+                {
+                    _perAddress[address] = count - 1;
+                }
+            }
+        }
+    }
+}
