@@ -22,6 +22,8 @@ public static class CometQLErrors
     public const int TooManyColumns = 20;
     public const int TooManyNames = 21;
     public const int AccessDeniedCode = 403;
+    public const int HostBlockedCode = 1129;
+    public const int TooManyConnectionsFromAddressCode = 1203;
     public const int InternalServer = 500;
 
     public static readonly CometQLError SyntaxError = new(SyntaxErrorCode, "Syntax error in query");
@@ -77,10 +79,10 @@ public static class CometQLErrors
         "SSL is not configured on this server (no certificate in Comet:Tls); connect without SSL (e.g. --skip-ssl)");
 
     public static CometQLError TooManyConnectionsFromAddress(System.Net.IPAddress? address) =>
-        new(1203, $"Too many connections from '{address}' (Comet:CometQL:MaxConnectionsPerAddress)");
+        new(TooManyConnectionsFromAddressCode, $"Too many connections from '{address}' (Comet:CometQL:MaxConnectionsPerAddress)");
 
     public static CometQLError HostBlocked(System.Net.IPAddress? address) =>
-        new(1129, $"Host '{address}' is blocked because of many failed logins; try again later");
+        new(HostBlockedCode, $"Host '{address}' is blocked because of many failed logins; try again later");
 
     public static CometQLError ReadOnlyTable(string table) => new(ReadOnly, $"Table `{table}` is read only");
 }
