@@ -1,5 +1,6 @@
 using Comet.CometQL;
 using Comet.Core;
+using Comet.Gateway.Drain;
 using Comet.Redis;
 using Comet.WebSockets;
 
@@ -29,6 +30,7 @@ public static class GatewayApp
         builder.Services.AddCometQL(configuration);
         builder.Services.AddCometWebSockets(configuration);
         builder.Services.AddGatewayTelemetry(configuration);
+        builder.Services.AddGatewayDrain(configuration);
         builder.Services.AddSingleton<CometQLEndpoint>();
         builder.Services.AddKestrelLimits(configuration);
 

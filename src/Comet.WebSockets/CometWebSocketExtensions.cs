@@ -1,11 +1,11 @@
 using Comet.Core.Hub;
+using Comet.WebSockets.Admission;
 using Comet.WebSockets.Origins;
 using Comet.WebSockets.PrivateChannels;
 using Comet.WebSockets.Session;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Comet.WebSockets;
@@ -25,19 +25,21 @@ public static class CometWebSocketExtensions
         services.AddSingleton<PrivateChannelAuthorizer>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<SessionServices>();
+        services.AddSingleton<WebSocketLimitMetrics>();
+        services.AddSingleton<WebSocketAdmission>();
+        services.AddSingleton(sp => new WebSocketDrain(
+            sp.GetRequiredService<LocalHub>(), sp.GetRequiredService<WebSocketAdmission>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WebSocketConnectionHandler>();
         services.AddWebSocketOriginCheck(configuration);
         return services;
     }
 
-    /// <summary>Serves the WebSocket routes and closes every connection with 1001 when the host stops.</summary>
+    /// <summary>Serves the WebSocket routes. When the host stops, the gateway's drain refuses new
+    /// connections and closes the open ones (<see cref="WebSocketDrain"/>).</summary>
     public static WebApplication UseCometWebSockets(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var handler = app.Services.GetRequiredService<WebSocketConnectionHandler>();
-        var hub = app.Services.GetRequiredService<LocalHub>();
-        app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
-            .Register(() => hub.CloseAll(CloseRequest.GoingAway));
 
         // Keep-alive is set per connection (WebSocketAcceptContext), from the validated options.
         app.UseWebSockets();

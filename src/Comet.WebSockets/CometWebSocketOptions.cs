@@ -39,6 +39,32 @@ public sealed class CometWebSocketOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>WebSocket connections this node accepts at once; one more gets HTTP 503 with Retry-After
+    /// before the upgrade (the load balancer or client tries another node).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>New connections one client address may open per <see cref="NewConnectionsPerIpPeriod"/>
+    /// (a token bucket: this many at once, refilled over the period); one more gets HTTP 429 with
+    /// Retry-After before the upgrade. 0 turns it off. IPv6 addresses count per /64. Behind a proxy set
+    /// <see cref="TrustForwardedFor"/>, or every client shares the proxy's address.</summary>
+    [Range(0, 1_000_000)]
+    public int NewConnectionsPerIp { get; set; }
+
+    /// <summary>The period of <see cref="NewConnectionsPerIp"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan NewConnectionsPerIpPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Commands (client messages) one connection may send per second, in bursts of as many;
+    /// an excess command is ignored and answered with a sys error (code 429).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxCommandsPerSecond { get; set; } = 50;
+
+    /// <summary>Rejected commands one connection may accumulate within a minute before it is closed
+    /// with 1008 (sustained abuse).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRejectedCommands { get; set; } = 100;
+
     /// <summary>Take the client address from X-Forwarded-For. Only set this behind a trusted proxy
     /// that overwrites the header, or clients can claim any address.</summary>
     public bool TrustForwardedFor { get; set; }

@@ -66,6 +66,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["Comet__NodeName"] = nodeName;
         info.Environment["Comet__CometQL__Port"] = cometQLPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        // Stop at once; drain tests set their own Comet:Drain settings.
+        info.Environment["Comet__Drain__Delay"] = "00:00:00";
+        info.Environment["Comet__Drain__Window"] = "00:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
@@ -111,6 +114,31 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends SIGTERM (a graceful stop, as Kubernetes does) without waiting for the exit.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+        }
+    }
+
+    /// <summary>Waits for the process to exit; its exit code, or null when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>Stops the process gracefully (SIGTERM) and waits for it.</summary>
     public async Task StopAsync(TimeSpan? timeout = null)
     {
@@ -118,9 +146,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             return;
         }
-        using (Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-        }
+        Terminate();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
         try
         {

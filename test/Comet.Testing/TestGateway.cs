@@ -142,6 +142,9 @@ public sealed class TestGateway : IAsyncDisposable
                 "--Comet:NodeName", nodeName,
                 "--Comet:CometQL:Port", "0",
                 "--Logging:LogLevel:Default", "Warning",
+                // Stop at once; drain tests set their own (later arguments win).
+                "--Comet:Drain:Delay", "00:00:00",
+                "--Comet:Drain:Window", "00:00:00",
             };
             foreach (var (key, value) in settings)
             {

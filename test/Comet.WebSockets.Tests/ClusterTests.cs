@@ -51,7 +51,7 @@ public sealed class ClusterTests
     }
 
     [Fact]
-    public async Task Stopping_one_node_closes_its_clients_with_1001_and_the_other_nodes_see_them_leave()
+    public async Task Stopping_one_node_closes_its_clients_with_1012_and_the_other_nodes_see_them_leave()
     {
         _ = RequiredTool.RedisServer;
         await using var redis = await RedisServer.StartAsync();
@@ -74,7 +74,7 @@ public sealed class ClusterTests
 
             nodeAStopped = true;
             var stopping = nodeA.DisposeAsync().AsTask();
-            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await user.WaitForCloseAsync());
+            Assert.Equal((WebSocketCloseStatus)1012, await user.WaitForCloseAsync());
             await stopping;
 
             var left = await watcher.WaitForPipeAsync("track_stop", "unsubscription");

@@ -132,7 +132,7 @@ public sealed class RobustnessTests
     }
 
     [Fact]
-    public async Task Stopping_the_gateway_closes_connections_with_1001_going_away()
+    public async Task Stopping_the_gateway_closes_connections_with_1012_service_restart()
     {
         var gateway = await TestGateway.StartAsync();
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
@@ -140,7 +140,8 @@ public sealed class RobustnessTests
 
         var stopping = gateway.DisposeAsync().AsTask();
 
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await client.WaitForCloseAsync());
+        Assert.Equal((WebSocketCloseStatus)1012, await client.WaitForCloseAsync());
+        Assert.Equal("The server is restarting; reconnect.", client.CloseStatusDescription);
         await stopping;
     }
 

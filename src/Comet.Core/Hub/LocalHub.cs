@@ -128,7 +128,10 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
     public int CountLocalSubscribers(int devId, string pipe) =>
         _byPipe.TryGetValue(new PipeKey(devId, pipe), out var list) ? list.Snapshot.Length : 0;
 
-    /// <summary>Asks every connection to close (host shutdown: 1001 going away).</summary>
+    /// <summary>The connections on this node now (a copy: drains close them one by one).</summary>
+    public IReadOnlyList<HubConnection> SnapshotConnections() => [.. _byId.Values];
+
+    /// <summary>Asks every connection to close (e.g. the end of a drain: 1012 service restart).</summary>
     public void CloseAll(CloseRequest request)
     {
         foreach (var connection in _byId.Values)

@@ -6,6 +6,7 @@ using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Hub;
 using Comet.Core.Options;
+using Comet.WebSockets.Admission;
 using Comet.WebSockets.Commands;
 using Comet.WebSockets.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -15,13 +16,15 @@ using Microsoft.Extensions.Options;
 namespace Comet.WebSockets.Session;
 
 /// <summary>
-/// Runs one WebSocket connection from the upgrade to the close: authenticate, register (hub first,
-/// gated; then presence), greet with serverInfo and the offline queue, open the gate, then read
-/// commands and write messages until either side closes.
+/// Runs one WebSocket connection from the upgrade to the close: admit (or refuse before the upgrade),
+/// authenticate, register (hub first, gated; then presence), greet with serverInfo and the offline
+/// queue, open the gate, then read commands and write messages until either side closes.
 /// </summary>
 internal sealed partial class WebSocketConnectionHandler(
     SessionServices services,
     ClientAuthenticator authenticator,
+    WebSocketAdmission admission,
+    WebSocketLimitMetrics limitMetrics,
     CometMetrics metrics,
     IOptions<CometOptions> cometOptions,
     ILogger<WebSocketConnectionHandler> logger)
@@ -31,6 +34,8 @@ internal sealed partial class WebSocketConnectionHandler(
 
     private readonly string _nodeName = cometOptions.Value.NodeName;
     private readonly CometWebSocketOptions _options = services.Options;
+    private readonly string _tooManyCommands = string.Create(CultureInfo.InvariantCulture,
+        $"Too many commands: a connection may send at most {services.Options.MaxCommandsPerSecond} per second; this one was ignored.");
     private long _connectionCounter;
 
     public async Task HandleAsync(HttpContext context, string urlPart)
@@ -41,6 +46,24 @@ internal sealed partial class WebSocketConnectionHandler(
             await context.Response.WriteAsync("This is the CppComet WebSocket endpoint: connect with a WebSocket client.", context.RequestAborted);
             return;
         }
+        var address = ClientAddress(context);
+        if (!admission.TryAdmit(address, out var refusal))
+        {
+            await RefuseUpgradeAsync(context, refusal);
+            return;
+        }
+        try
+        {
+            await ServeAsync(context, urlPart, address);
+        }
+        finally
+        {
+            admission.Release();
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, string urlPart, string address)
+    {
         var url = CometUrlParser.Parse(urlPart, out var urlError);
         var accept = new WebSocketAcceptContext
         {
@@ -75,12 +98,17 @@ internal sealed partial class WebSocketConnectionHandler(
             auth.UserId,
             url.Uuid,
             Header(context, "User-Agent"),
-            ClientAddress(context),
+            address,
             Header(context, "Origin"),
             Header(context, "Accept-Language"),
             auth.Credential);
         using var connection = new HubConnection(info, url.Compat, _options.OutboundQueueLength);
         services.Hub.Add(connection);
+        if (admission.IsDraining)
+        {
+            // Admitted just before the drain began, registered after it closed the others.
+            connection.RequestClose(CloseRequest.ServiceRestart);
+        }
         metrics.WebSocketOpened();
         LogOpened(info.ConnectionId, info.DevId, info.UserId, url.MajorVersion, url.MinorVersion);
         try
@@ -196,10 +224,13 @@ internal sealed partial class WebSocketConnectionHandler(
         }
     }
 
-    /// <summary>Receives client messages (text or binary), bounded by MaxMessageSize, and dispatches them in order.</summary>
+    /// <summary>Receives client messages (text or binary), bounded by MaxMessageSize and by the command
+    /// rate, and dispatches them in order.</summary>
     private async Task ReadAsync(WebSocket socket, ClientSession session, CancellationToken cancellationToken)
     {
         var max = _options.MaxMessageSize;
+        var rate = new CommandRateLimiter(_options.MaxCommandsPerSecond, _options.MaxRejectedCommands, services.Time);
+        var closing = false;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
         try
         {
@@ -237,7 +268,13 @@ internal sealed partial class WebSocketConnectionHandler(
                 {
                     continue;
                 }
-                if (oversized)
+                var verdict = closing ? CommandVerdict.Disconnect : rate.Take();
+                if (verdict != CommandVerdict.Accepted)
+                {
+                    // After an abuse close, what the client still sends before the handshake is ignored.
+                    closing = closing || RejectCommand(session, verdict);
+                }
+                else if (oversized)
                 {
                     session.SendError($"Message too long: a message may have at most {max} bytes.");
                 }
@@ -253,6 +290,34 @@ internal sealed partial class WebSocketConnectionHandler(
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Answers a command over the rate with a sys error (code 429), or closes the connection
+    /// with 1008 when it kept going; true when it closes.</summary>
+    private bool RejectCommand(ClientSession session, CommandVerdict verdict)
+    {
+        limitMetrics.CommandRejected();
+        if (verdict == CommandVerdict.Rejected)
+        {
+            session.SendError(_tooManyCommands, code: "429");
+            return false;
+        }
+        limitMetrics.CommandAbuseDisconnected();
+        LogCommandAbuse(session.Info.ConnectionId, session.Info.Ip, _options.MaxRejectedCommands);
+        session.Connection.RequestClose(CloseRequest.TooManyCommands);
+        return true;
+    }
+
+    /// <summary>Answers an upgrade request this node does not take (draining, full, address over its
+    /// rate) with plain HTTP: the status, Retry-After and a one-line reason; no WebSocket is opened.</summary>
+    private static Task RefuseUpgradeAsync(HttpContext context, AdmissionRefusal refusal)
+    {
+        var response = context.Response;
+        response.StatusCode = refusal.StatusCode;
+        response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        response.Headers.Connection = "close";
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(refusal.Message, context.RequestAborted);
     }
 
     /// <summary>Writes until the queue ends, then completes the close handshake from the server's side.</summary>
@@ -344,6 +409,9 @@ internal sealed partial class WebSocketConnectionHandler(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "WebSocket {ConnectionId} failed while sending the offline queue and the storage is down; {Count} messages are lost")]
     private partial void LogRequeueFailed(Exception exception, string connectionId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing WebSocket {ConnectionId} from {ClientAddress}: more than {MaxRejected} commands over its rate within a minute")]
+    private partial void LogCommandAbuse(string connectionId, string clientAddress, int maxRejected);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Presence could not forget connection {ConnectionId}")]
     private partial void LogDisconnectFailed(Exception exception, string connectionId);

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Comet.WebSockets.Admission;
+
+/// <summary>
+/// Decides, before the upgrade, whether this node takes a new WebSocket connection: not while it
+/// drains, not beyond <c>MaxConnections</c>, not faster than <c>NewConnectionsPerIp</c> per address.
+/// A refusal is an ordinary HTTP answer (503 or 429 with Retry-After), so it costs no WebSocket.
+/// </summary>
+internal sealed class WebSocketAdmission
+{
+    /// <summary>Client addresses the per-address limit remembers at most.</summary>
+    internal const int MaxTrackedAddresses = 100_000;
+
+    private const int DrainingRetryAfterSeconds = 2;
+    private const int NodeFullRetryAfterSeconds = 5;
+
+    private readonly int _maxConnections;
+    private readonly AddressRateLimiter _addresses;
+    private readonly WebSocketLimitMetrics _metrics;
+    private readonly string _addressRateMessage;
+    private int _open;
+    private volatile bool _draining;
+
+    public WebSocketAdmission(IOptions<CometWebSocketOptions> options, TimeProvider time, WebSocketLimitMetrics metrics)
+    {
+        var value = options.Value;
+        _maxConnections = value.MaxConnections;
+        _addresses = new AddressRateLimiter(value.NewConnectionsPerIp, value.NewConnectionsPerIpPeriod, MaxTrackedAddresses, time);
+        _metrics = metrics;
+        _addressRateMessage = string.Create(CultureInfo.InvariantCulture,
+            $"Too many new connections from this address: at most {value.NewConnectionsPerIp} per {value.NewConnectionsPerIpPeriod}.");
+    }
+
+    /// <summary>True once the node started draining; it never admits again.</summary>
+    public bool IsDraining => _draining;
+
+    /// <summary>Admitted connections not yet finished (including their presence cleanup).</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    /// <summary>Refuses every later upgrade with 503 (the node is draining).</summary>
+    public void StopAdmitting() => _draining = true;
+
+    /// <summary>Admits a connection (call <see cref="Release"/> when it ends) or says why not.</summary>
+    public bool TryAdmit(string address, out AdmissionRefusal refusal)
+    {
+        if (_draining)
+        {
+            return Refuse(new AdmissionRefusal(503, DrainingRetryAfterSeconds,
+                "The server is shutting down: connect again (another node will answer).", "draining"), out refusal);
+        }
+        if (Interlocked.Increment(ref _open) > _maxConnections)
+        {
+            Interlocked.Decrement(ref _open);
+            return Refuse(new AdmissionRefusal(503, NodeFullRetryAfterSeconds,
+                string.Create(CultureInfo.InvariantCulture, $"The server is full: at most {_maxConnections} connections; connect again later."),
+                "node_full"), out refusal);
+        }
+        if (!_addresses.TryAcquire(address, out var retryAfter))
+        {
+            Interlocked.Decrement(ref _open);
+            return Refuse(new AdmissionRefusal(429, (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)), _addressRateMessage, "address_rate"),
+                out refusal);
+        }
+        refusal = default;
+        return true;
+    }
+
+    /// <summary>Ends an admitted connection.</summary>
+    public void Release() => Interlocked.Decrement(ref _open);
+
+    private bool Refuse(AdmissionRefusal why, out AdmissionRefusal refusal)
+    {
+        _metrics.Refused(why.Reason);
+        refusal = why;
+        return false;
+    }
+}
