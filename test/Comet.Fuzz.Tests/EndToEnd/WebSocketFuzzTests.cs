@@ -48,7 +48,7 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
         await _fuzz.RunAsync("websocket commands", Mutate.Text(Gen.Elements(ValidCommands), Dictionary), async command =>
         {
             await client.SendAsync(command);
-            await ProbeAsync(client, "p" + done.ToString(CultureInfo.InvariantCulture));
+            await ProbeAsync(client, "probe" + done.ToString(CultureInfo.InvariantCulture) + "z");
             if (++done % 25 == 0)
             {
                 await AssertSubscribesAndReceivesAsync(client, publisher, done);
