@@ -26,15 +26,19 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
         .Concat(typeof(CometQLErrors).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (int)f.GetValue(null)!))
         .ToHashSet();
 
-    /// <summary>Mutated logins fail by the thousand from one address: keep the brute-force block out of the way.</summary>
-    private static readonly Dictionary<string, string> NoLoginBlocking = new() { ["Comet:CometQL:MaxFailedLoginsPerAddress"] = "1000000" };
+    /// <summary>Thousands of failed logins from one address are the point here, not an attack to stop.</summary>
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Comet:CometQL:MaxFailedLoginsPerAddress"] = "1000000",
+        ["Comet:CometQL:FailedLoginWindow"] = "00:00:01",
+    };
 
     private readonly FuzzRunner _fuzz = new(output);
 
     [Fact]
     public async Task Mutated_handshake_responses_get_an_error_or_a_close_and_a_fresh_client_is_served()
     {
-        await using var gateway = await TestGateway.StartAsync(NoLoginBlocking);
+        await using var gateway = await TestGateway.StartAsync(Settings);
         var port = gateway.CometQLPort;
         var inputs = Mutate.Bytes(CometQLInputs.ValidHandshake().Select(h => MySqlWire.Frame(h.Encode(), 1)));
         var done = 0;
@@ -63,7 +67,7 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Mutated_commands_get_an_error_or_an_answer_and_the_connection_keeps_serving()
     {
-        await using var gateway = await TestGateway.StartAsync(NoLoginBlocking);
+        await using var gateway = await TestGateway.StartAsync(Settings);
         var port = gateway.CometQLPort;
         RawMySqlClient? client = null;
         int errors = 0, answers = 0, closes = 0, probes = 0;

@@ -30,6 +30,13 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
         "user_status", "user_data", "track_pipe_users", "CometQL_call", "statistics", " ", ",", "{", "}", "\"", "\\",
     ];
 
+    /// <summary>One connection sends hundreds of commands a second here: lift the per-connection command rate limit.</summary>
+    private static readonly Dictionary<string, string> Settings = new()
+    {
+        ["Comet:WebSocket:MaxCommandsPerSecond"] = "1000000",
+        ["Comet:WebSocket:MaxRejectedCommands"] = "1000000",
+    };
+
     private readonly FuzzRunner _fuzz = new(output);
 
     private int _sysErrors;
@@ -38,7 +45,7 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Mutated_commands_get_a_sys_error_or_an_answer_and_the_connection_keeps_working()
     {
-        await using var gateway = await TestGateway.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(Settings);
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(userId: 0));
         await using var _c = client;
         var (publisher, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
@@ -58,6 +65,62 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
         await AssertSubscribesAndReceivesAsync(client, publisher, -1);
         output.WriteLine($"answers: {_sysErrors} sys errors, {_answers} other messages");
         Assert.True(_sysErrors > 0 && _answers > 0, "The mutated commands were all refused, or all accepted");
+    }
+
+    [Fact]
+    public async Task Mutated_connect_urls_get_the_greeting_or_a_url_error_and_a_policy_close()
+    {
+        await using var gateway = await TestGateway.StartAsync(Settings);
+        var baseUri = gateway.WebSocketUri;
+        int greeted = 0, refused = 0, badRequests = 0;
+        await _fuzz.RunAsync("websocket connect url", WebSocketInputs.ConnectUrls(), async url =>
+        {
+            CometWebSocketClient client;
+            try
+            {
+                client = await CometWebSocketClient.ConnectAsync(baseUri, "/ws/" + EscapeForPath(url));
+            }
+            catch (System.Net.WebSockets.WebSocketException refusal)
+                when (refusal.Message.Contains("'400'", StringComparison.Ordinal) || refusal.Message.Contains("'414'", StringComparison.Ordinal))
+            {
+                // Kestrel refuses a request target it cannot decode (an encoded NUL, say) or that is too long, before the gateway sees it.
+                badRequests++;
+                return;
+            }
+            await using var _c = client;
+            var first = await client.ReceiveAsync();
+            if (first.TryGetProperty("event", out var e) && e.GetString() == "serverInfo")
+            {
+                greeted++;
+                await ProbeAsync(client, "url" + greeted.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+            // CppComet's URL error: {"error":"<code>","data":"Error code …","event_name":"CometServerError"}, then a close.
+            Assert.Equal("CometServerError", first.GetProperty("event_name").GetString());
+            Assert.StartsWith("Error code " + first.GetProperty("error").GetString(), first.GetProperty("data").GetString(), StringComparison.Ordinal);
+            Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await client.WaitForCloseAsync());
+            refused++;
+        }, Printable.Of, FuzzSettings.EndToEndIterations);
+        output.WriteLine($"answers: {greeted} greeted, {refused} refused, {badRequests} HTTP 400/414");
+        Assert.True(greeted > 0 && refused > 0, "The mutated URLs were all refused, or all accepted");
+    }
+
+    /// <summary>Percent-encodes what may not stand in a URL path (and '/', so no dot segment is folded away); keeps '%' as it is.</summary>
+    private static string EscapeForPath(string url)
+    {
+        var builder = new System.Text.StringBuilder(url.Length * 2);
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(url))
+        {
+            if (b < 0x80 && (char.IsAsciiLetterOrDigit((char)b) || "-._~!$&'()*+,;=:@%".Contains((char)b, StringComparison.Ordinal)))
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append(CultureInfo.InvariantCulture, $"%{b:X2}");
+            }
+        }
+        return builder.ToString();
     }
 
     /// <summary>Sends pipe_count with a fresh marker and checks every message up to its answer.</summary>

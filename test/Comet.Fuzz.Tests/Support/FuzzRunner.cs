@@ -33,7 +33,9 @@ internal sealed class FuzzRunner(ITestOutputHelper output)
         for (var done = 0; done < count;)
         {
             var chunk = done / ChunkSize;
-            var batch = inputs.Sample(Sizes[chunk % Sizes.Length], new Rnd(ChunkSeed(seed, target, chunk)), Math.Min(ChunkSize, count - done));
+            var wanted = Math.Min(ChunkSize, count - done);
+            var batch = inputs.Sample(wanted, new Rnd(ChunkSeed(seed, target, chunk)), Sizes[chunk % Sizes.Length]);
+            Assert.Equal(wanted, batch.Length);
             foreach (var input in batch)
             {
                 try

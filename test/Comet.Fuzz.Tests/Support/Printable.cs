@@ -10,7 +10,7 @@ internal static class Printable
     public static string Of(string text)
     {
         var builder = new StringBuilder(text.Length + 2).Append('"');
-        foreach (var c in text.Length > 4000 ? text[..4000] : text)
+        foreach (var c in text.Length > 2000 ? text[..2000] : text)
         {
             switch (c)
             {
@@ -24,10 +24,10 @@ internal static class Printable
             }
         }
         builder.Append('"');
-        return text.Length > 4000 ? builder.Append(CultureInfo.InvariantCulture, $" (first 4000 of {text.Length} characters)").ToString() : builder.ToString();
+        return text.Length > 2000 ? builder.Append(CultureInfo.InvariantCulture, $" (first 2000 of {text.Length} characters)").ToString() : builder.ToString();
     }
 
     /// <summary>Bytes as hex (Convert.FromHexString reads them back).</summary>
     public static string Of(byte[] bytes) =>
-        bytes.Length > 4000 ? Convert.ToHexString(bytes, 0, 4000) + $" (first 4000 of {bytes.Length} bytes)" : Convert.ToHexString(bytes);
+        bytes.Length > 2000 ? Convert.ToHexString(bytes, 0, 2000) + $" (first 2000 of {bytes.Length} bytes)" : Convert.ToHexString(bytes);
 }
