@@ -15,7 +15,7 @@ internal sealed class AddressRateLimiter(int limit, TimeSpan period, int maxAddr
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly double _tokensPerTick = limit / (double)period.Ticks;
-    private long _lastSweep = long.MinValue;
+    private long _lastSweep;
 
     /// <summary>Addresses tracked now (at most <c>maxAddresses</c>).</summary>
     public int TrackedAddresses
