@@ -117,6 +117,10 @@ internal sealed partial class CometQLSession
             {
                 result = await _input.ReadAsync(timeout.Token);
             }
+            catch (OperationCanceledException) when (drain.IsCancellationRequested && _phase == Phase.Command && TryReadArrived(out result))
+            {
+                // Draining, but a statement had already arrived: it is answered below, then the connection closes.
+            }
             catch (OperationCanceledException)
             {
                 var reason = _connection.ConnectionClosed.IsCancellationRequested ? "closed by the client"
@@ -172,6 +176,28 @@ internal sealed partial class CometQLSession
                 return;
             }
         }
+    }
+
+    /// <summary>Bytes that arrived before the drain cancelled the read (a statement already in flight).</summary>
+    private bool TryReadArrived(out ReadResult result)
+    {
+        try
+        {
+            if (_input.TryRead(out result))
+            {
+                if (!result.Buffer.IsEmpty)
+                {
+                    return true;
+                }
+                _input.AdvanceTo(result.Buffer.Start);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            // The transport is gone: nothing arrived that could still be answered.
+        }
+        result = default;
+        return false;
     }
 
     private async Task<bool> HandlePacketAsync(ReadOnlySequence<byte> payload)

@@ -56,10 +56,10 @@ public sealed class ConnectionLimitsTests
             ["Comet:CometQL:MaxConnections"] = "1",
             ["Comet:CometQL:HandshakeTimeout"] = "00:00:01",
         });
+        // The silent client holds the only slot (MaxConnections=1; ConfiguredLimitsTests shows a full node
+        // answers 1040) until the login timeout closes it; then a real client gets the slot.
         await using (var silent = await RawMySqlClient.ConnectAsync(gateway.CometQLPort))
         {
-            var busy = await MysqlCli.RunAsync(gateway, "select 1");
-            Assert.Contains("ERROR 1040", busy.StandardError, StringComparison.Ordinal);
             Assert.True(await silent.IsClosedByServerAsync());
         }
         var result = await RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "SHOW STATUS LIKE 'comet.cometql.login.timeouts'"), r => r.ExitCode == 0);

@@ -1,4 +1,8 @@
+using System.Reflection;
 using System.Text;
+using Comet.Core;
+using Comet.Core.Engine;
+using Comet.Core.Memory;
 using Comet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,6 +58,100 @@ public sealed class DrainTests
             release.Set();
             await stopping;
             await gateway.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_statement_in_flight_when_the_drain_starts_is_answered_then_the_session_closes()
+    {
+        var engine = new GatedEngine();
+        await using var server = InMemoryCometQL.Create(services =>
+        {
+            services.AddMemoryEngine();
+            services.AddSingleton<ICometEngine>(sp => engine.Wrap(sp.GetRequiredService<MemoryEngine>()));
+        });
+        await server.Services.GetRequiredService<MemoryEngine>().StartAsync(server.Services.GetRequiredService<ILocalDelivery>(), CancellationToken.None);
+        var (client, run) = await server.ConnectAsync();
+        await using var _ = client;
+        await client.LoginAsync();
+
+        var answer = client.QueryAsync("SELECT * FROM users_time WHERE id = 1");
+        Assert.True(engine.Entered.Wait(TimeSpan.FromSeconds(30)), "the statement did not reach the engine");
+        server.Lifetime.StopApplication();
+        var (late, lateRun) = server.ConnectStream();
+        await using (late)
+        {
+            var refused = await ReadPacketAsync(late);
+            Assert.Equal((1053, "Server shutdown in progress"), RawMySqlClient.Error(refused));
+            await lateRun.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        engine.Release();
+        var first = await answer;
+        Assert.True(first[0] != 0xFF, "An error instead of the answer: " + Encoding.UTF8.GetString(first));
+        var rows = await client.ReadResultSetAsync(first);
+        // One text row: the length-prefixed strings "1" (id) and "-1" (never seen).
+        Assert.Equal([1, (byte)'1', 2, (byte)'-', (byte)'1'], rows.Single());
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await client.IsClosedByServerAsync());
+    }
+
+    private static async Task<byte[]> ReadPacketAsync(Stream stream)
+    {
+        var header = new byte[4];
+        await stream.ReadExactlyAsync(header);
+        var payload = new byte[header[0] | (header[1] << 8) | (header[2] << 16)];
+        await stream.ReadExactlyAsync(payload);
+        return payload;
+    }
+
+    /// <summary>An engine whose store calls wait at a gate (the statement stays in flight) until released.</summary>
+    internal sealed class GatedEngine
+    {
+        private readonly ManualResetEventSlim _gate = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public void Release() => _gate.Set();
+
+        public void WaitAtGate() => _gate.Wait(TimeSpan.FromSeconds(60));
+
+        public ICometEngine Wrap(ICometEngine inner) => new Engine(inner, this);
+
+        private sealed class Engine(ICometEngine inner, GatedEngine gate) : ICometEngine
+        {
+            public IUserStore Users { get; } = GatedProxy.Create(inner.Users, gate);
+            public IPipeStore Pipes { get; } = GatedProxy.Create(inner.Pipes, gate);
+            public IMessageBus Bus { get; } = GatedProxy.Create(inner.Bus, gate);
+            public IPresence Presence { get; } = GatedProxy.Create(inner.Presence, gate);
+            public bool IsReady => inner.IsReady;
+            public Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken) => inner.StartAsync(delivery, cancellationToken);
+            public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Forwards every call to the real store after the gate opens (DispatchProxy needs a public, unsealed type).</summary>
+    public class GatedProxy : DispatchProxy
+    {
+        private object _inner = null!;
+        private GatedEngine _engine = null!;
+
+        internal static T Create<T>(T inner, GatedEngine gate)
+            where T : class
+        {
+            var proxy = DispatchProxy.Create<T, GatedProxy>();
+            var gated = (GatedProxy)(object)proxy;
+            gated._inner = inner;
+            gated._engine = gate;
+            return proxy;
+        }
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            _engine.Entered.Set();
+            // Blocking here keeps the statement in flight; the session's thread waits, as on a slow store.
+            _engine.WaitAtGate();
+            return targetMethod!.Invoke(_inner, args);
         }
     }
 }
