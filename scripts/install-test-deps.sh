@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need: real servers and clients (redis-server, the mysql CLI, PHP with
-# mysqli and PDO, node, Chromium for the browser test) and the npm packages of the node and browser
+# mysqli and PDO, node, Chromium for the browser test, HAProxy and openssl for the local cluster) and the npm packages of the node and browser
 # test clients. As root it uses apt-get; otherwise it says what to install and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm chromium)
+apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm chromium haproxy openssl python3)
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mysql >/dev/null || missing+=(mariadb-client)
@@ -15,6 +15,10 @@ if command -v php >/dev/null && ! php -m | grep -qi '^pdo_mysql$'; then missing+
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The local cluster of test/Comet.Cluster.Tests (scripts/cluster.sh): HAProxy with TLS from openssl.
+command -v haproxy >/dev/null || missing+=(haproxy)
+command -v openssl >/dev/null || missing+=(openssl)
+command -v python3 >/dev/null || missing+=(python3)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Redis.Scripts;
 using Microsoft.Extensions.Logging;
@@ -22,10 +24,12 @@ internal sealed partial class RedisClient : IDisposable
     private readonly ISubscriber _subscriber;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
+    private readonly CometMetrics? _metrics;
     private long _circuitOpenUntilTicks;
 
-    private RedisClient(ConnectionMultiplexer multiplexer, RedisEngineOptions options, ILogger logger)
+    private RedisClient(ConnectionMultiplexer multiplexer, RedisEngineOptions options, ILogger logger, CometMetrics? metrics)
     {
+        _metrics = metrics;
         _multiplexer = multiplexer;
         _database = multiplexer.GetDatabase();
         _subscriber = multiplexer.GetSubscriber();
@@ -62,7 +66,7 @@ internal sealed partial class RedisClient : IDisposable
         Interlocked.Exchange(ref _circuitOpenUntilTicks, DateTime.UtcNow.Add(breakDuration).Ticks);
 
     /// <summary>Connects without failing when Redis is down at start: the multiplexer keeps retrying.</summary>
-    public static async Task<RedisClient> ConnectAsync(RedisEngineOptions options, string nodeName, ILogger logger)
+    public static async Task<RedisClient> ConnectAsync(RedisEngineOptions options, string nodeName, ILogger logger, CometMetrics? metrics = null)
     {
         var configuration = ConfigurationOptions.Parse(options.Configuration);
         configuration.AbortOnConnectFail = false;
@@ -79,16 +83,19 @@ internal sealed partial class RedisClient : IDisposable
         {
             await Task.Delay(25).ConfigureAwait(false);
         }
-        return new RedisClient(multiplexer, options, logger);
+        return new RedisClient(multiplexer, options, logger, metrics);
     }
 
     /// <summary>Runs a script by SHA1, loading it by text when Redis does not know it (first use, restart).</summary>
     public Task<RedisResult> EvalAsync(RedisScript script, RedisKey[] keys, RedisValue[] args) =>
-        RunAsync(database => EvalCoreAsync(database, script, keys, args));
+        RunAsync(database => EvalCoreAsync(database, script, keys, args), script.Name);
 
-    /// <summary>Runs one operation under the resilience pipeline.</summary>
-    public async Task<T> RunAsync<T>(Func<IDatabaseAsync, Task<T>> operation)
+    /// <summary>Runs one operation under the resilience pipeline; <paramref name="name"/> (a fixed string) names it in traces.</summary>
+    public async Task<T> RunAsync<T>(Func<IDatabaseAsync, Task<T>> operation, string name = "command")
     {
+        // Telemetry: a span per operation (a child of the CometQL statement when one runs) and its latency.
+        using var span = CometTracing.StartRedis(name);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             return await _pipeline.ExecuteAsync(
@@ -99,7 +106,13 @@ internal sealed partial class RedisClient : IDisposable
         }
         catch (Exception e) when (IsUnavailable(e))
         {
+            _metrics?.Error("redis", "unavailable");
+            CometTracing.Failed(span, e, "unavailable");
             throw new StorageUnavailableException("The storage (Redis) is unavailable: " + e.Message, e);
+        }
+        finally
+        {
+            _metrics?.RedisOperation(started);
         }
     }
 
@@ -111,7 +124,7 @@ internal sealed partial class RedisClient : IDisposable
             var tasks = queue(batch).ToArray();
             batch.Execute();
             return await Task.WhenAll(tasks).ConfigureAwait(false);
-        });
+        }, "batch");
 
     /// <summary>Runs scripts in one batch.</summary>
     public Task<RedisResult[]> EvalBatchAsync(IEnumerable<(RedisScript Script, RedisKey[] Keys, RedisValue[] Args)> calls) =>
@@ -126,24 +139,24 @@ internal sealed partial class RedisClient : IDisposable
             var tasks = list.Select(c => EvalCoreAsync(batch, c.Script, c.Keys, c.Args)).ToArray();
             batch.Execute();
             return await Task.WhenAll(tasks).ConfigureAwait(false);
-        });
+        }, "script batch");
 
     public Task SubscribeAsync(string channel, Action<RedisChannel, RedisValue> handler) =>
         RunAsync(async _ =>
         {
             await _subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
             return true;
-        });
+        }, "subscribe");
 
     public Task UnsubscribeAsync(string channel, Action<RedisChannel, RedisValue> handler) =>
         RunAsync(async _ =>
         {
             await _subscriber.UnsubscribeAsync(channel, handler).ConfigureAwait(false);
             return true;
-        });
+        }, "unsubscribe");
 
     public Task<long> PublishAsync(string channel, byte[] payload) =>
-        RunAsync(_ => _subscriber.PublishAsync(channel, payload));
+        RunAsync(_ => _subscriber.PublishAsync(channel, payload), "publish");
 
     public void Dispose()
     {

@@ -60,7 +60,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         {
             return;
         }
-        var client = await RedisClient.ConnectAsync(_options, _node, _logger).ConfigureAwait(false);
+        var client = await RedisClient.ConnectAsync(_options, _node, _logger, _metrics).ConfigureAwait(false);
         var keys = new RedisKeys(_options.Prefix);
         var connections = new LocalConnections();
         var lanes = new UserLanes(LaneCount, e => LogBackgroundFailure(_logger, e));

@@ -21,6 +21,7 @@ internal sealed class StatementExecutor
     private readonly string _nodeName;
     private readonly DateTimeOffset _startedAt;
     private readonly MeterStatus _meterStatus;
+    private readonly string _engineKind;
 
     public StatementExecutor(
         ICometEngine engine,
@@ -42,6 +43,7 @@ internal sealed class StatementExecutor
         _databases = databases;
         _nodeName = comet.Value.NodeName;
         _startedAt = time.GetUtcNow();
+        _engineKind = engine.GetType().Name.Replace("Engine", "", StringComparison.Ordinal).ToLowerInvariant();
         Variables = SystemVariables.Create(options.Value.MaxPacketSize, (long)options.Value.IdleTimeout.TotalSeconds);
     }
 
@@ -49,7 +51,27 @@ internal sealed class StatementExecutor
 
     public async Task<StatementResult> ExecuteAsync(Statement statement, SessionState session)
     {
-        _metrics.QueryExecuted();
+        // Telemetry (counter by table and operation, statement and engine spans): CometTracing, CometMetrics.
+        var names = StatementNames.Of(statement);
+        _metrics.StatementExecuted(names.Table, names.Operation);
+        using var span = CometTracing.StartStatement(names.SpanName, names.Table, names.Operation);
+        using var engineSpan = names.UsesEngine ? CometTracing.StartEngine(_engineKind, names.Operation) : null;
+        try
+        {
+            return await ExecuteCoreAsync(statement, session);
+        }
+        catch (Exception e) when (e is CometQLException or StorageUnavailableException)
+        {
+            var code = e is CometQLException q ? q.Error.Code.ToString(CultureInfo.InvariantCulture) : "storage_unavailable";
+            _metrics.Error("cometql", code);
+            CometTracing.Failed(engineSpan, e, code);
+            CometTracing.Failed(span, e, code);
+            throw;
+        }
+    }
+
+    private async Task<StatementResult> ExecuteCoreAsync(Statement statement, SessionState session)
+    {
         switch (statement)
         {
             case SelectStatement select:

@@ -21,6 +21,7 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
     private readonly ConcurrentDictionary<PipeKey, SubscriberList> _byPipe = new();
     private readonly ILogger<LocalHub> _logger;
     private readonly Counter<long>? _slowConsumers;
+    private readonly Counter<long>? _deliveries;
     private readonly Action<HubConnection> _onOverflow;
     private readonly PipeDeliveryDispatcher _pipeDelivery;
     private long _slowConsumersTotal;
@@ -37,6 +38,10 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
             _logger);
         meter?.CreateObservableGauge("comet.hub.pipe_delivery_backlog", () => _pipeDelivery.Backlog,
             description: "Pipe messages handed to the delivery dispatcher and not yet delivered to every local subscriber.");
+        // Telemetry (deploy): deliveries, subscriptions and the send-queue depth (docs/operations.md, Metrics).
+        _deliveries = meter?.CreateCounter<long>("comet.deliveries", description: "Messages handed to local connections' send queues (one per receiving connection).");
+        meter?.CreateObservableGauge("comet.websocket.subscriptions", CountSubscriptions, description: "Pipe subscriptions of this node's connections.");
+        meter?.CreateObservableGauge("comet.websocket.send_queue_depth", CountQueued, description: "Messages waiting in this node's per-connection send queues.");
         meter?.CreateObservableCounter("comet.hub.pipe_delivery_waits", () => _pipeDelivery.PublisherWaits,
             description: "Times a publisher waited because the pipe delivery queue was full.");
     }
@@ -154,6 +159,7 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
             return;
         }
         // The receivers are the subscribers as of now, even if the fan-out itself runs a little later.
+        _deliveries?.Add(receivers.Length);
         _pipeDelivery.Deliver(devId, message.Pipe, receivers, OutboundMessage.Shared(message), message.ExcludeConnectionId);
     }
 
@@ -179,6 +185,7 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
                 taken++;
             }
         }
+        _deliveries?.Add(taken);
         return taken;
     }
 
@@ -200,6 +207,26 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
 
     /// <summary>Stops the pipe delivery threads once they delivered what is queued (host shutdown).</summary>
     public void Dispose() => _pipeDelivery.Dispose();
+
+    private long CountSubscriptions()
+    {
+        long count = 0;
+        foreach (var connection in _byId.Values)
+        {
+            count += connection.Pipes.Count;
+        }
+        return count;
+    }
+
+    private long CountQueued()
+    {
+        long count = 0;
+        foreach (var connection in _byId.Values)
+        {
+            count += connection.Outbound.Count;
+        }
+        return count;
+    }
 
     private void OnOverflow(HubConnection connection)
     {

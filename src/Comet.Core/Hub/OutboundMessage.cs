@@ -18,7 +18,12 @@ public sealed class OutboundMessage
         _message = message;
         _bytes = bytes;
         _compatBytes = compatBytes;
+        ReceivedTimestamp = message is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
     }
+
+    /// <summary>When the hub got the message (<see cref="System.Diagnostics.Stopwatch"/> ticks; 0 for
+    /// per-connection answers): the start of the publish-to-delivery lag (comet.delivery.lag).</summary>
+    public long ReceivedTimestamp { get; }
 
     /// <summary>A message for any number of receivers: the normal encoding now, the compat one on demand.</summary>
     public static OutboundMessage Shared(CometMessage message) =>

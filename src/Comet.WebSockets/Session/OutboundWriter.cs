@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Comet.Core.Diagnostics;
 using Comet.Core.Hub;
 
 namespace Comet.WebSockets.Session;
@@ -8,7 +9,7 @@ namespace Comet.WebSockets.Session;
 /// Writes a connection's messages to its socket. When several are waiting they share one text frame,
 /// separated by <c>\n</c> (the JS client splits frames on newlines), which saves frames under load.
 /// </summary>
-internal sealed class OutboundWriter(WebSocket socket, HubConnection connection, int maxBatchBytes)
+internal sealed class OutboundWriter(WebSocket socket, HubConnection connection, int maxBatchBytes, CometMetrics metrics)
 {
     /// <summary>Sends messages in as few frames as the batch size allows (the greeting and offline queue).</summary>
     public async Task SendAllAsync(IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
@@ -49,6 +50,7 @@ internal sealed class OutboundWriter(WebSocket socket, HubConnection connection,
                 while (connection.CloseRequested is null && reader.TryRead(out var message))
                 {
                     used = await AppendAsync(buffer, used, message.GetBytes(connection.Compat), cancellationToken);
+                    metrics.MessageWritten(message.ReceivedTimestamp);
                 }
                 if (used > 0 && connection.CloseRequested is null)
                 {

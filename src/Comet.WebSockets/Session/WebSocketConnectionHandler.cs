@@ -138,7 +138,7 @@ internal sealed partial class WebSocketConnectionHandler(
     private async Task RunAsync(HttpContext context, WebSocket socket, HubConnection connection, AuthResult auth)
     {
         var aborted = context.RequestAborted;
-        var writer = new OutboundWriter(socket, connection, _options.MaxBatchBytes);
+        var writer = new OutboundWriter(socket, connection, _options.MaxBatchBytes, metrics);
         ConnectResult result;
         try
         {
