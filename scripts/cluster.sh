@@ -15,6 +15,7 @@
 #   COMET_PASSWORD      the CometQL/JWT key (default: a random one, kept in $COMET_CLUSTER_DIR/password)
 #   COMET_GATEWAY_DLL   the gateway to run (default: src/Comet.Gateway/bin/Release/net10.0, built if missing)
 #   COMET_DRAIN_SECONDS how long a gateway may take to stop before it is killed (default 30)
+#   COMET_START_SECONDS how long a gateway may take to become ready (default 120)
 #   COMET_GATEWAY_ENV   extra "Key=Value" settings for every gateway, separated by spaces
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -100,8 +101,8 @@ start_redis() {
   wait_for "redis-cli -p $port ping 2>/dev/null | grep -q PONG" 20 || die "redis-server did not start (see $state/redis.log)"
 }
 
-# Starts gateway $1 on its recorded ports (new ones the first time) and waits until it is ready.
-start_node() {
+# Starts gateway $1 on its recorded ports (new ones the first time); wait_ready waits for it.
+launch_node() {
   local i=$1 http cometql dll
   [ -f "$state/node$i.http" ] || { free_port >"$state/node$i.http"; free_port >"$state/node$i.cometql"; }
   http=$(cat "$state/node$i.http")
@@ -121,9 +122,15 @@ start_node() {
   # exec: the recorded pid is the gateway's own, so that SIGTERM reaches it (not a wrapper shell).
   (cd "$(dirname "$dll")" && exec nohup env "${settings[@]}" dotnet "$dll" >>"$state/node$i.log" 2>&1) &
   echo $! >"$state/node$i.pid"
-  wait_for "[ \"\$(http_status $http /health/ready)\" = 200 ] || ! alive '$state/node$i.pid'" 60 || true
+}
+
+# Waits until gateway $1 answers /health/ready with 200 (COMET_START_SECONDS, default 120).
+wait_ready() {
+  local i=$1 http seconds=${COMET_START_SECONDS:-120}
+  http=$(cat "$state/node$i.http")
+  wait_for "[ \"\$(http_status $http /health/ready)\" = 200 ] || ! alive '$state/node$i.pid'" "$seconds" || true
   alive "$state/node$i.pid" || die "node$i exited at start (see $state/node$i.log)"
-  [ "$(http_status "$http" /health/ready)" = 200 ] || die "node$i is not ready after 60s (see $state/node$i.log)"
+  [ "$(http_status "$http" /health/ready)" = 200 ] || die "node$i is not ready after ${seconds}s (see $state/node$i.log)"
 }
 
 write_haproxy_config() {
@@ -221,7 +228,9 @@ cmd_start() {
   free_port >"$state/stats.port"
   make_certificate
   start_redis
-  for ((i = 1; i <= n; i++)); do start_node "$i"; done
+  gateway_dll >/dev/null
+  for ((i = 1; i <= n; i++)); do launch_node "$i"; done
+  for ((i = 1; i <= n; i++)); do wait_ready "$i"; done
   write_haproxy_config "$n"
   start_haproxy
   for ((i = 1; i <= n; i++)); do
@@ -255,7 +264,8 @@ cmd_restart_rolling() {
     log "node$i: SIGTERM (drain)"
     stop_pid_file "$state/node$i.pid" "$drain_seconds"
     log "node$i: starting"
-    start_node "$i"
+    launch_node "$i"
+    wait_ready "$i"
     wait_for "routed $i" 30 || die "haproxy does not route to node$i again"
     log "node$i: ready and routed"
   done

@@ -37,7 +37,7 @@ public sealed class LocalCluster : IAsyncLifetime
         _ = RequiredTool.RedisServer;
         _ = RequiredTool.Find("haproxy", "apt-get install -y haproxy");
         _ = RequiredTool.Find("openssl", "apt-get install -y openssl");
-        var result = await RunAsync(["start", Nodes.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(4));
+        var result = await RunAsync(["start", Nodes.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(8));
         Assert.True(result.ExitCode == 0, "cluster.sh start failed: " + result + Logs());
     }
 

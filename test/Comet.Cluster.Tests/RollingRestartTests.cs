@@ -38,7 +38,7 @@ public sealed class RollingRestartTests(LocalCluster cluster)
         using var stopSending = new CancellationTokenSource();
         var sender = SendUntilStoppedAsync(sent, stopSending.Token);
 
-        var restart = await cluster.RunAsync(["restart-rolling"], TimeSpan.FromMinutes(5));
+        var restart = await cluster.RunAsync(["restart-rolling"], TimeSpan.FromMinutes(10));
         Assert.True(restart.ExitCode == 0, "restart-rolling failed: " + restart + cluster.Logs());
         await Task.Delay(1000);
         await stopSending.CancelAsync();
