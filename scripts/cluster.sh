@@ -133,6 +133,17 @@ wait_ready() {
   [ "$(http_status "$http" /health/ready)" = 200 ] || die "node$i is not ready after ${seconds}s (see $state/node$i.log)"
 }
 
+# A backend over every node ($3: the port file, http or cometql). Health comes from each node's HTTP
+# readiness for both ports, so that a starting or draining node gets no new clients or logins.
+backend() {
+  local name=$1 mode=$2 port=$3 n=$4 i
+  printf '\nbackend %s\n  mode %s\n  balance roundrobin\n' "$name" "$mode"
+  printf '  option httpchk GET /health/ready\n  http-check expect status 200\n  default-server inter 500ms fall 2 rise 1\n'
+  for ((i = 1; i <= n; i++)); do
+    echo "  server node$i 127.0.0.1:$(cat "$state/node$i.$port") check port $(cat "$state/node$i.http")"
+  done
+}
+
 write_haproxy_config() {
   local n=$1 i
   {
@@ -164,34 +175,16 @@ frontend websocket
   option forwardfor
   default_backend gateways_http
 
-backend gateways_http
-  mode http
-  balance roundrobin
-  option httpchk GET /health/ready
-  http-check expect status 200
-  default-server inter 500ms fall 2 rise 1
 EOF
-    for ((i = 1; i <= n; i++)); do
-      echo "  server node$i 127.0.0.1:$(cat "$state/node$i.http") check"
-    done
+    backend gateways_http http http "$n"
     cat <<EOF
 
 frontend cometql
   mode tcp
   bind 127.0.0.1:$(cat "$state/cometql.port")
   default_backend gateways_cometql
-
-backend gateways_cometql
-  mode tcp
-  balance roundrobin
-  # Health from the node's HTTP readiness, so that a draining node stops getting new logins.
-  option httpchk GET /health/ready
-  http-check expect status 200
-  default-server inter 500ms fall 2 rise 1
 EOF
-    for ((i = 1; i <= n; i++)); do
-      echo "  server node$i 127.0.0.1:$(cat "$state/node$i.cometql") check port $(cat "$state/node$i.http")"
-    done
+    backend gateways_cometql tcp cometql "$n"
   } >"$state/haproxy.cfg"
 }
 
