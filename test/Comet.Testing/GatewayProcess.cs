@@ -77,7 +77,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the gateway.");
         var node = new GatewayProcess(process, nodeName, httpPort, cometQLPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Generous: on a loaded build machine a cold start of the runtime alone can take tens of seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -101,7 +102,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         await node.DisposeAsync();
-        throw new TimeoutException($"Gateway {nodeName} did not answer /info in 30 s:\n{node.Output}");
+        throw new TimeoutException($"Gateway {nodeName} did not answer /info in 90 s:\n{node.Output}");
     }
 
     /// <summary>Kills the process at once (SIGKILL): no cleanup runs.</summary>
