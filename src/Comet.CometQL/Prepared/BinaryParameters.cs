@@ -125,7 +125,7 @@ internal static class BinaryParameters
         }
         var negative = r.ReadByte() == 1;
         var days = r.ReadUInt32();
-        var hours = (days * 24) + r.ReadByte();
+        var hours = ((ulong)days * 24) + r.ReadByte(); // 64 bits: days × 24 overflows 32
         var minutes = r.ReadByte();
         var seconds = r.ReadByte();
         var text = string.Create(CultureInfo.InvariantCulture, $"{(negative ? "-" : "")}{hours:D2}:{minutes:D2}:{seconds:D2}");

@@ -128,10 +128,43 @@ internal static class CometQLInputs
         Gen.Constant(new Parameter(ColumnType.Null, false, [], null)),
         from d in Gen.Elements(0.0, -1.5, double.MaxValue, double.NaN, double.NegativeInfinity, 1e-300)
         select new Parameter(ColumnType.Double, false, new MySqlWire().UInt64((ulong)BitConverter.DoubleToInt64Bits(d)).ToArray(), d.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
+        DateTimeParameter(),
+        TimeParameter());
+
+    /// <summary>MYSQL_TIME as a date (4 bytes), a date and time (7) or with microseconds (11), and the text it stands for.</summary>
+    private static Gen<Parameter> DateTimeParameter() =>
         from length in Gen.Elements<byte>(0, 4, 7, 11)
-        select new Parameter(ColumnType.DateTime, false, [length, .. new byte[length]], null),
+        from year in Gen.Elements<ushort>(0, 1, 1970, 2026, 9999, ushort.MaxValue)
+        from month in Gen.Elements<byte>(0, 1, 12, 255)
+        from day in Gen.Elements<byte>(0, 1, 31, 255)
+        from time in Gen.ArrayOf(Gen.Elements<byte>(0, 9, 23, 59, 255), 3)
+        from micro in Gen.Elements(0u, 1u, 999_999u, uint.MaxValue)
+        let w = new MySqlWire().Byte(length).UInt16(year).Byte(month).Byte(day).Bytes(time).UInt32(micro).ToArray()
+        let date = FormattableString.Invariant($"{year:D4}-{month:D2}-{day:D2}")
+        let dateTime = FormattableString.Invariant($"{date} {time[0]:D2}:{time[1]:D2}:{time[2]:D2}")
+        select new Parameter(ColumnType.DateTime, false, w[..(1 + length)], length switch
+        {
+            0 => "0000-00-00 00:00:00",
+            4 => date,
+            7 => dateTime,
+            _ => FormattableString.Invariant($"{dateTime}.{micro:D6}"),
+        });
+
+    /// <summary>MYSQL_TIME as a time: sign, days, hours, minutes, seconds (8 bytes), microseconds (12), and its text.</summary>
+    private static Gen<Parameter> TimeParameter() =>
         from length in Gen.Elements<byte>(0, 8, 12)
-        select new Parameter(ColumnType.Time, false, [length, .. new byte[length]], null));
+        from negative in Gen.Elements(false, true)
+        from days in Gen.Elements(0u, 1u, 34u, 0x7FFF_FFFFu, uint.MaxValue)
+        from clock in Gen.ArrayOf(Gen.Elements<byte>(0, 9, 23, 59, 255), 3)
+        from micro in Gen.Elements(0u, 1u, 999_999u, uint.MaxValue)
+        let w = new MySqlWire().Byte(length).Byte(negative ? (byte)1 : (byte)0).UInt32(days).Bytes(clock).UInt32(micro).ToArray()
+        let time = FormattableString.Invariant($"{(negative ? "-" : "")}{((ulong)days * 24) + clock[0]:D2}:{clock[1]:D2}:{clock[2]:D2}")
+        select new Parameter(ColumnType.Time, false, w[..(1 + length)], length switch
+        {
+            0 => "00:00:00",
+            8 => time,
+            _ => FormattableString.Invariant($"{time}.{micro:D6}"),
+        });
 
     private static Parameter IntegerParameter(long value, int kind) => kind switch
     {
