@@ -67,9 +67,6 @@ public sealed class CometMetrics : IDisposable
         _personalMessages.Add(1);
     }
 
-    /// <summary>Counts a CometQL statement without a table or operation (kept for callers that know neither).</summary>
-    public void QueryExecuted() => StatementExecuted("", "other");
-
     /// <summary>Counts a CometQL statement. <paramref name="table"/> and <paramref name="operation"/> must come from a fixed set (no user input: tag cardinality).</summary>
     public void StatementExecuted(string table, string operation)
     {
