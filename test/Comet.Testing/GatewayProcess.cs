@@ -31,6 +31,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public Uri WebSocketUri => new($"ws://127.0.0.1:{HttpPort}");
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating-system process id (for /proc readings).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Everything the process printed so far (for failure messages).</summary>
     public string Output
     {
