@@ -16,9 +16,23 @@ public sealed class ConnectionFloodTests
     private const int Flood = 800;
 
     [Fact]
-    public async Task A_burst_from_one_address_is_admitted_or_refused_cleanly_and_leaves_nothing_behind()
+    public Task A_burst_from_one_address_is_admitted_or_refused_cleanly_and_leaves_nothing_behind() =>
+        FloodAsync(new Dictionary<string, string>(), expectRefusals: false);
+
+    /// <summary>With the admission limits set low, the excess of the burst gets 429 (per address) or 503
+    /// (node full) before the upgrade, and what was admitted is served as usual.</summary>
+    [Fact]
+    public Task With_admission_limits_the_excess_is_refused_with_429_or_503_and_the_admitted_are_served() =>
+        FloodAsync(new Dictionary<string, string>
+        {
+            ["Comet:WebSocket:NewConnectionsPerIp"] = "300",
+            ["Comet:WebSocket:NewConnectionsPerIpPeriod"] = "00:10:00",
+            ["Comet:WebSocket:MaxConnections"] = "250",
+        }, expectRefusals: true);
+
+    private static async Task FloodAsync(Dictionary<string, string> settings, bool expectRefusals)
     {
-        await using var gateway = await TestGateway.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(settings);
         await using var backend = await CometQLBackend.OpenAsync(gateway);
         var uri = new Uri(gateway.WebSocketUri, CometWebSocketClient.Path());
 
@@ -29,6 +43,7 @@ public sealed class ConnectionFloodTests
             var unexpected = attempts.Where(a => a.Socket is null && a.Status is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)).ToList();
             Assert.True(unexpected.Count == 0, $"{unexpected.Count} attempts failed without a clear refusal, e.g. {unexpected.FirstOrDefault().Error}");
             Assert.NotEmpty(admitted);
+            Assert.Equal(expectRefusals, admitted.Count < Flood);
 
             await Task.WhenAll(admitted.Select(s => SendAsync(s, "subscription\nweb_flood")));
             await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_flood") == admitted.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
