@@ -23,23 +23,10 @@ public sealed record ResourceSample(string Phase, string Node, long RssBytes, lo
             await Task.Delay(50);
         }
         var heap = long.Parse((await File.ReadAllTextAsync(probeFile)).Split(' ')[0], CultureInfo.InvariantCulture);
-        long rss = 0;
-        var threads = 0;
-        foreach (var line in File.ReadLines($"/proc/{node.ProcessId}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                rss = Number(line) * 1024;
-            }
-            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
-            {
-                threads = (int)Number(line);
-            }
-        }
+        using var process = System.Diagnostics.Process.GetProcessById(node.ProcessId);
+        var rss = process.WorkingSet64; // VmRSS on Linux
+        var threads = process.Threads.Count;
         var files = Directory.GetFiles($"/proc/{node.ProcessId}/fd").Length;
         return new ResourceSample(phase, node.NodeName, rss, heap, files, threads);
     }
-
-    private static long Number(string statusLine) =>
-        long.Parse(statusLine.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }
