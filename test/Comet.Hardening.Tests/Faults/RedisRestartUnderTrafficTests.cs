@@ -13,6 +13,7 @@ namespace Comet.Hardening.Tests.Faults;
 /// held (an undelivered inbox entry), which is Redis's durability setting (AOF), not the gateway's. (RedisRestartTests in
 /// test/Comet.Redis.Tests covers broadcasts, readiness and fail-fast; this adds personal messages.)
 /// </summary>
+[Collection(HeavyTests.Name)]
 public sealed class RedisRestartUnderTrafficTests
 {
     private const long User = 77;

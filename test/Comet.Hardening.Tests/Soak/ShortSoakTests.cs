@@ -9,6 +9,7 @@ namespace Comet.Hardening.Tests.Soak;
 /// No personal message is lost, duplicated or reordered; memory, open files and threads of each gateway
 /// stay within the stated tolerances (docs/reliability.md).
 /// </summary>
+[Collection(HeavyTests.Name)]
 public sealed class ShortSoakTests(ITestOutputHelper output)
 {
     [Fact]
