@@ -43,10 +43,21 @@ internal sealed class OutboundWriter(WebSocket socket, HubConnection connection,
             {
                 return;
             }
+            if (!reader.TryRead(out var first))
+            {
+                continue;
+            }
+            if (!reader.TryPeek(out _))
+            {
+                // One message waiting (the common case below saturation): send its shared bytes as
+                // they are, without renting a batch buffer and copying into it.
+                await SendFrameAsync(first.GetBytes(connection.Compat), cancellationToken);
+                continue;
+            }
             var buffer = ArrayPool<byte>.Shared.Rent(maxBatchBytes);
             try
             {
-                var used = 0;
+                var used = await AppendAsync(buffer, 0, first.GetBytes(connection.Compat), cancellationToken);
                 while (connection.CloseRequested is null && reader.TryRead(out var message))
                 {
                     used = await AppendAsync(buffer, used, message.GetBytes(connection.Compat), cancellationToken);

@@ -231,13 +231,30 @@ internal sealed partial class WebSocketConnectionHandler(
         var max = _options.MaxMessageSize;
         var rate = new CommandRateLimiter(_options.MaxCommandsPerSecond, _options.MaxRejectedCommands, services.Time);
         var closing = false;
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
+        byte[]? buffer = null;
         try
         {
             var used = 0;
             var oversized = false;
             while (true)
             {
+                if (used == 0 && !oversized)
+                {
+                    // Between messages hold no buffer: wait with a zero-byte receive (an idle
+                    // connection then costs no 4 KB array) and rent one only when data arrived.
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                    }
+                    var ready = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    if (ready.MessageType == WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+                    buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
+                }
+                buffer ??= ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
                 if (used == buffer.Length)
                 {
                     if (buffer.Length > max)
@@ -288,7 +305,10 @@ internal sealed partial class WebSocketConnectionHandler(
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
