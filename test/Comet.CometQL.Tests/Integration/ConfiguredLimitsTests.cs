@@ -15,16 +15,7 @@ public sealed class ConfiguredLimitsTests
         Assert.Contains("ERROR 1040", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Too many connections", result.StandardError, StringComparison.Ordinal);
         await first.DisposeAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            result = await MysqlCli.RunAsync(gateway, "select 1");
-            if (result.ExitCode == 0 || DateTime.UtcNow > deadline)
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
+        result = await MysqlCli.RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "select 1"), r => r.ExitCode == 0);
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
