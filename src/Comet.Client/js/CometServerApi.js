@@ -477,6 +477,8 @@
         this.releaseLock = undefined;
         this.pipes = [];
         this.closed = false;
+        this.role = undefined;
+        this.pending = [];
     }
 
     SharedLink.prototype.open = function (options) {
@@ -486,22 +488,59 @@
         this.channel.onmessage = function (event) { self.onChannel(event.data); };
         this.client.connectionChanged({ state: "follower" }, "follower");
         this.post({ t: "hello", tab: this.tabId });
-        // Whoever holds the lock is the leader; the others wait in the lock's queue.
-        navigator.locks.request("comet-gateway:" + this.key, function () {
-            if (self.closed) {
-                return undefined;
-            }
+        // Whoever holds the lock is the leader. A tab that finds it taken follows at once and waits
+        // in the lock's queue to take over; until it knows its role, its commands wait.
+        var lockName = "comet-gateway:" + this.key;
+        var hold = function () {
             return new Promise(function (resolve) {
                 self.releaseLock = resolve;
                 self.lead();
             });
+        };
+        navigator.locks.request(lockName, { ifAvailable: true }, function (lock) {
+            if (self.closed) {
+                return undefined;
+            }
+            if (lock) {
+                return hold();
+            }
+            self.follow();
+            navigator.locks.request(lockName, function () {
+                return self.closed ? undefined : hold();
+            });
+            return undefined;
         });
         this.onPageHide = function () { self.close(); };
         global.addEventListener("pagehide", this.onPageHide);
     };
 
+    SharedLink.prototype.follow = function () {
+        this.role = "follower";
+        this.flushPending();
+    };
+
+    SharedLink.prototype.flushPending = function () {
+        var pending = this.pending;
+        this.pending = [];
+        for (var i = 0; i < pending.length; i++) {
+            this.dispatch(pending[i]);
+        }
+    };
+
+    // A command of this tab: to its own connection when it leads, else to the leader.
+    SharedLink.prototype.dispatch = function (m) {
+        if (this.role === undefined) {
+            this.pending.push(m);
+        } else if (this.connection) {
+            this.onChannel(m);
+        } else {
+            this.post(m);
+        }
+    };
+
     SharedLink.prototype.lead = function () {
         var self = this;
+        this.role = "leader";
         this.connection = new Connection(this.options,
             function (msg, tab, purpose) { self.fromConnection(msg, tab, purpose); },
             function (info) {
@@ -512,6 +551,7 @@
         this.connection.start();
         // Followers answer with their pipes; a new connection makes every tab recover what it missed.
         this.post({ t: "leader", tab: this.tabId });
+        this.flushPending();
     };
 
     SharedLink.prototype.fromConnection = function (msg, tab, purpose) {
@@ -608,23 +648,16 @@
 
     SharedLink.prototype.setPipes = function (pipes) {
         this.pipes = pipes.slice();
-        if (this.connection) {
-            this.connection.setPipes(this.tabId, pipes);
-        } else {
-            this.post({ t: "pipes", tab: this.tabId, pipes: pipes });
-        }
+        this.dispatch({ t: "pipes", tab: this.tabId, pipes: this.pipes });
     };
     SharedLink.prototype.send = function (text) {
-        if (this.connection) this.connection.send(text);
-        else this.post({ t: "send", tab: this.tabId, text: text });
+        this.dispatch({ t: "send", tab: this.tabId, text: text });
     };
     SharedLink.prototype.requestLog = function (pipe, purpose) {
-        if (this.connection) this.connection.requestLog(pipe, this.tabId, purpose);
-        else this.post({ t: "log", tab: this.tabId, pipe: pipe, purpose: purpose });
+        this.dispatch({ t: "log", tab: this.tabId, pipe: pipe, purpose: purpose });
     };
     SharedLink.prototype.webPipeSend = function (pipe, event, text) {
-        if (this.connection) this.connection.webPipeSend(this.tabId, pipe, event, text);
-        else this.post({ t: "web", tab: this.tabId, pipe: pipe, event: event, text: text });
+        this.dispatch({ t: "web", tab: this.tabId, pipe: pipe, event: event, text: text });
     };
 
     function canShareTabs() {
@@ -647,7 +680,17 @@
         this.serverTime = undefined;
         this.cursors = {};
         this.info = { state: "stopped", role: undefined };
+        // Commands given before start(), sent once it connects (as the original queued them).
+        this.beforeStart = [];
     }
+
+    CometServerApi.prototype.withLink = function (action) {
+        if (this.link) {
+            action(this.link);
+        } else {
+            this.beforeStart.push(action);
+        }
+    };
 
     CometServerApi.prototype.start = function (opt) {
         var o = opt || {};
@@ -679,6 +722,11 @@
             : new LocalLink(this);
         this.link.open(options);
         this.link.setPipes(this.pipes);
+        var waiting = this.beforeStart;
+        this.beforeStart = [];
+        for (var i = 0; i < waiting.length; i++) {
+            waiting[i](this.link);
+        }
         return true;
     };
 
@@ -877,11 +925,7 @@
     };
 
     CometServerApi.prototype.send = function (text) {
-        if (!this.link) {
-            log("warn", "send before start(): call CometServer().start({...}) first");
-            return false;
-        }
-        this.link.send(text);
+        this.withLink(function (link) { link.send(text); });
         return true;
     };
 
@@ -969,11 +1013,8 @@
             log("error", "Invalid channel name " + name + ": it must start with web_, webauth_ or @web_");
             return false;
         }
-        if (!this.link) {
-            log("warn", "web_pipe_send before start()");
-            return false;
-        }
-        this.link.webPipeSend(name, event, JSON.stringify(msg));
+        var text = JSON.stringify(msg);
+        this.withLink(function (link) { link.webPipeSend(name, event, text); });
         return true;
     };
 
@@ -998,11 +1039,7 @@
         } else {
             this.addPipe(pipe);
         }
-        if (!this.link) {
-            log("warn", "get_pipe_log before start()");
-            return false;
-        }
-        this.link.requestLog(pipe, "log");
+        this.withLink(function (link) { link.requestLog(pipe, "log"); });
         return true;
     };
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Comet.Testing;
 
-namespace Comet.Gateway.Tests.Browser;
+namespace Comet.Testing;
 
 /// <summary>
 /// Runs one of the node runners in test/clients/browser (playwright-core driving headless Chromium)

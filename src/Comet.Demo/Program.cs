@@ -1,0 +1,4 @@
+using Comet.Demo;
+
+var app = DemoApp.Build(args);
+await app.RunAsync();
