@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Comet.Testing;
 
 namespace Comet.Demo.Tests;
 
@@ -39,28 +40,28 @@ public sealed class ChatDemoInChromiumTests(ChatDemoRun run) : IClassFixture<Cha
     {
         Assert.Equal("1", _report["bobUnreadBeforeOpening"]!["unread"]!.GetValue<string>());
         Assert.Equal("", _report["bobUnreadAfterOpening"]!["unread"]!.GetValue<string>());
-        AssertJson("""{"read":"false","ticks":"✓"}""", _report["aliceTicksBeforeRead"]);
-        AssertJson("""{"read":"true","ticks":"✓✓"}""", _report["aliceTicksAfterRead"]);
+        JsonAssert.Equal("""{"read":"false","ticks":"✓"}""", _report["aliceTicksBeforeRead"]);
+        JsonAssert.Equal("""{"read":"true","ticks":"✓✓"}""", _report["aliceTicksAfterRead"]);
     }
 
     [Fact]
     public void A_reply_in_an_open_conversation_appears_at_once_as_text()
     {
-        AssertJson("""["Hi Bob, it's Alice","Hello Alice! Bob here <b>not bold</b>"]""", _report["aliceConversation"]);
+        JsonAssert.Equal("""["Hi Bob, it's Alice","Hello Alice! Bob here <b>not bold</b>"]""", _report["aliceConversation"]);
     }
 
     [Fact]
     public void Room_messages_reach_the_other_user_with_the_sender_name()
     {
-        AssertJson("""["AliceMorning, room!","BobMorning, Alice."]""", _report["aliceRoom"]);
-        AssertJson("""["AliceMorning, room!","BobMorning, Alice."]""", _report["bobRoom"]);
+        JsonAssert.Equal("""["AliceMorning, room!","BobMorning, Alice."]""", _report["aliceRoom"]);
+        JsonAssert.Equal("""["AliceMorning, room!","BobMorning, Alice."]""", _report["bobRoom"]);
     }
 
     [Fact]
     public void A_reload_keeps_the_login_the_room_history_and_the_conversation_once_each()
     {
-        AssertJson("""["AliceMorning, room!","BobMorning, Alice.","AliceWelcome back, Bob"]""", _report["bobRoomAfterReload"]);
-        AssertJson("""["Hi Bob, it's Alice","Hello Alice! Bob here <b>not bold</b>"]""", _report["bobConversationAfterReload"]);
+        JsonAssert.Equal("""["AliceMorning, room!","BobMorning, Alice.","AliceWelcome back, Bob"]""", _report["bobRoomAfterReload"]);
+        JsonAssert.Equal("""["Hi Bob, it's Alice","Hello Alice! Bob here <b>not bold</b>"]""", _report["bobConversationAfterReload"]);
     }
 
     [Fact]
@@ -69,13 +70,5 @@ public sealed class ChatDemoInChromiumTests(ChatDemoRun run) : IClassFixture<Cha
         var files = _report["screenshots"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
         Assert.Equal(10, files.Count);
         Assert.All(files, f => Assert.True(new FileInfo(f).Length > 1000, $"{f} is missing or empty"));
-    }
-
-    private static void AssertJson(string expected, JsonNode? actual)
-    {
-        var expectedNode = JsonNode.Parse(expected);
-        Assert.True(
-            JsonNode.DeepEquals(expectedNode, actual),
-            $"expected {expectedNode?.ToJsonString()}\nactual   {actual?.ToJsonString()}");
     }
 }

@@ -30,7 +30,7 @@ public sealed class ChatDemoRun : IAsyncLifetime
                 ["DEMO_URL"] = cluster.DemoUri.ToString(),
                 ["SCREENSHOT_DIR"] = ScreenshotDirectory,
             },
-            TimeSpan.FromSeconds(120));
+            TimeSpan.FromSeconds(240));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

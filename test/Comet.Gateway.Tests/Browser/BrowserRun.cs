@@ -23,7 +23,7 @@ public sealed class BrowserRun : IAsyncLifetime
                 ["COMETQL_PORT"] = gateway.CometQLPort.ToString(CultureInfo.InvariantCulture),
                 ["COMETQL_PASSWORD"] = TestGateway.Password,
             },
-            TimeSpan.FromSeconds(50));
+            TimeSpan.FromSeconds(150));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

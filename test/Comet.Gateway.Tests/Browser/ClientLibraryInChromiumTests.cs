@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Comet.Testing;
 
 namespace Comet.Gateway.Tests.Browser;
 
@@ -75,18 +76,18 @@ public sealed class ClientLibraryInChromiumTests(ClientLibraryRun run) : IClassF
     public void Two_tabs_share_one_connection_and_the_follower_subscribes_asks_and_hears_through_it()
     {
         Assert.Equal(1, _report["tabsConnectionsBeforeHandover"]!.GetValue<int>());
-        AssertJson("""["user_in_pipe",1]""", _report["followerCount"]);
+        JsonAssert.Equal("""["user_in_pipe",1]""", _report["followerCount"]);
         AssertTexts(["t1 for tab 2"], _report["followerTabs"]);
-        AssertJson("""[{"data":{"n":1},"server_info":{"user_id":0,"pipe":"msg","event":"note","history":false}}]""", _report["followerNotes"]);
+        JsonAssert.Equal("""[{"data":{"n":1},"server_info":{"user_id":0,"pipe":"msg","event":"note","history":false}}]""", _report["followerNotes"]);
     }
 
     [Fact]
     public void A_message_one_tab_publishes_reaches_the_other_tab_and_other_browsers_with_its_user_id()
     {
-        AssertJson("true", _report["followerSendReturned"]);
+        JsonAssert.Equal("true", _report["followerSendReturned"]);
         var expected = """[{"data":{"text":"from tab 2"},"server_info":{"user_id":2002,"pipe":"web_room","event":"say","history":false}}]""";
-        AssertJson(expected, _report["leaderRoom"]);
-        AssertJson(expected, _report["otherRoom"]);
+        JsonAssert.Equal(expected, _report["leaderRoom"]);
+        JsonAssert.Equal(expected, _report["otherRoom"]);
     }
 
     [Fact]
@@ -98,12 +99,4 @@ public sealed class ClientLibraryInChromiumTests(ClientLibraryRun run) : IClassF
 
     private static void AssertTexts(string[] expected, JsonNode? messages) =>
         Assert.Equal(expected, messages!.AsArray().Select(m => m!["data"]!["text"]!.GetValue<string>()));
-
-    private static void AssertJson(string expected, JsonNode? actual)
-    {
-        var expectedNode = JsonNode.Parse(expected);
-        Assert.True(
-            JsonNode.DeepEquals(expectedNode, actual),
-            $"expected {expectedNode?.ToJsonString()}\nactual   {actual?.ToJsonString()}");
-    }
 }

@@ -31,7 +31,7 @@ public sealed class ClientLibraryRun : IAsyncLifetime
                 ["COMETQL_PORT"] = nodeB.CometQLPort.ToString(CultureInfo.InvariantCulture),
                 ["COMETQL_PASSWORD"] = TestGateway.Password,
             },
-            TimeSpan.FromSeconds(90));
+            TimeSpan.FromSeconds(240));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Comet.Testing;
 
 namespace Comet.Gateway.Tests.Browser;
 
@@ -19,27 +20,27 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void A_user_whose_hash_the_backend_stored_is_authorised()
     {
-        AssertJson("""{"isAuthorized":true,"onAuthSuccess":1,"onAuthFalill":0}""", _report["auth"]);
+        JsonAssert.Equal("""{"isAuthorized":true,"onAuthSuccess":1,"onAuthFalill":0}""", _report["auth"]);
     }
 
     [Fact]
     public void A_page_without_a_key_connects_unauthorised()
     {
-        AssertJson("false", _report["carolIsAuthorized"]);
+        JsonAssert.Equal("false", _report["carolIsAuthorized"]);
     }
 
     [Fact]
     public void A_backend_pipe_message_reaches_every_subscribed_page()
     {
         var fromBackend = """{"data":{"text":"from the backend"},"server_info":{"user_id":0,"pipe":"web_chat","event":"news","history":false}}""";
-        AssertJson(fromBackend, _report["alicePipe"]![0]);
-        AssertJson(fromBackend, _report["bobPipe"]![0]);
+        JsonAssert.Equal(fromBackend, _report["alicePipe"]![0]);
+        JsonAssert.Equal(fromBackend, _report["bobPipe"]![0]);
     }
 
     [Fact]
     public void A_pipe_dot_event_subscription_gets_only_that_event()
     {
-        AssertJson(
+        JsonAssert.Equal(
             """[{"data":{"text":"from the backend"},"server_info":{"user_id":0,"pipe":"web_chat","event":"news","history":false}}]""",
             _report["aliceNews"]);
     }
@@ -47,7 +48,7 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void A_personal_message_reaches_msg_dot_event()
     {
-        AssertJson(
+        JsonAssert.Equal(
             """[{"data":{"n":1},"server_info":{"user_id":0,"pipe":"msg","event":"greeting","history":false}}]""",
             _report["aliceGreetings"]);
     }
@@ -55,7 +56,7 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void A_personal_message_sent_while_the_page_was_closed_arrives_on_the_next_load()
     {
-        AssertJson(
+        JsonAssert.Equal(
             """[{"data":{"n":2},"server_info":{"user_id":0,"pipe":"msg","event":"greeting","history":false}}]""",
             _report["queuedGreetings"]);
     }
@@ -63,14 +64,14 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void Web_pipe_send_reaches_the_other_page_with_the_sender_id_and_not_the_sender()
     {
-        AssertJson("true", _report["webPipeSendReturned"]);
-        AssertJson(
+        JsonAssert.Equal("true", _report["webPipeSendReturned"]);
+        JsonAssert.Equal(
             """{"data":{"text":"Bob's привет"},"server_info":{"user_id":1002,"pipe":"web_chat","event":"say","history":false}}""",
             _report["alicePipe"]![1]);
         Assert.Equal(2, _report["alicePipe"]!.AsArray().Count);
         // The sender saw only the backend's message, and the send's answer.
         Assert.Single(_report["bobPipe"]!.AsArray());
-        AssertJson(
+        JsonAssert.Equal(
             """{"data":{"message":"{\"text\":\"Bob's привет\"}","number_messages":1},"server_info":{"user_id":0,"pipe":"_answer_to_web_chat","event":"answer","history":false}}""",
             _report["bobAnswer"]);
     }
@@ -78,7 +79,7 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void Get_pipe_log_returns_the_logged_messages_oldest_first()
     {
-        AssertJson(
+        JsonAssert.Equal(
             """
             [{"data":{"text":"from the backend"},"server_info":{"user_id":0,"pipe":"web_chat","event":"news","history":false}},
              {"data":{"text":"Bob's привет"},"server_info":{"user_id":1002,"pipe":"web_chat","event":"say","history":false}}]
@@ -96,7 +97,7 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
     [Fact]
     public void Another_page_sees_the_user_go_online_and_offline()
     {
-        AssertJson(
+        JsonAssert.Equal(
             """
             [{"data":"online","server_info":{"user_id":0,"pipe":"user_status_1002","event":"online","history":false}},
              {"data":"offline","server_info":{"user_id":0,"pipe":"user_status_1002","event":"offline","history":false}}]
@@ -111,16 +112,8 @@ public sealed class CometServerApiInChromiumTests(BrowserRun run) : IClassFixtur
         Assert.Matches("^[0-9a-z]{10}$", serverInfo["marker"]!.GetValue<string>());
         var withoutMarker = answer.DeepClone().AsObject();
         withoutMarker["server_info"]!.AsObject().Remove("marker");
-        AssertJson(
+        JsonAssert.Equal(
             $$$"""{"data":["user_in_pipe",{{{users}}}],"server_info":{"user_id":0,"pipe":"_answer_pipe_count","event":"user_in_pipe","history":false}}""",
             withoutMarker);
-    }
-
-    private static void AssertJson(string expected, JsonNode? actual)
-    {
-        var expectedNode = JsonNode.Parse(expected);
-        Assert.True(
-            JsonNode.DeepEquals(expectedNode, actual),
-            $"expected {expectedNode?.ToJsonString()}\nactual   {actual?.ToJsonString()}");
     }
 }

@@ -7,7 +7,7 @@ const http = require("http");
 const net = require("net");
 const { chromium } = require("playwright-core");
 
-const waitMs = 15000;
+const waitMs = 30000;
 
 function env(name, fallback) {
     const value = process.env[name] ?? fallback;

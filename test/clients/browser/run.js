@@ -19,7 +19,7 @@ const cometqlPort = Number(env("COMETQL_PORT"));
 const password = env("COMETQL_PASSWORD");
 const chromiumPath = env("CHROMIUM", "/usr/bin/chromium");
 const node = `127.0.0.1:${gatewayPort}`;
-const waitMs = 10000;
+const waitMs = 30000;
 
 // The original client when it is vendored, else our client as the gateway serves it (README.md).
 const vendored = path.join(__dirname, "vendor", "CometServerApi.js");
