@@ -54,6 +54,17 @@ run(async () => {
         throw new Error(`${e.message}\nwaiting for ${n} of ${label}; received ${seen}\nconnection ${JSON.stringify(await info(tab))}`);
     });
     const waitForState = (tab, predicate, what) => waitUntil(what, async () => predicate(await info(tab)));
+    // A connection's commands are answered in order: an answer after the subscription means the
+    // subscription is in place. A follower's subscription goes through the leader, so it polls.
+    let asked = 0;
+    async function countSubscribers(tab, pipe) {
+        const label = `count${asked++}`;
+        await tab.evaluate(([p, l]) => window.countUsers(p, l), [pipe, label]);
+        await waitForCount(tab, label, 1);
+        return (await received(tab, label))[0].data;
+    }
+    const waitForSubscribers = (tab, pipe, n) =>
+        waitUntil(`${n} subscribers of ${pipe}`, async () => (await countSubscribers(tab, pipe))[1] >= n);
     const publish = (pipe, text) => db.query(
         "INSERT INTO pipes_messages (name, event, message) VALUES (?, 'say', ?)", [pipe, JSON.stringify({ text })]);
 
@@ -85,6 +96,7 @@ run(async () => {
         await waitForState(roam, i => i.state === "open" && i.node === pA.address, "the page to connect to A");
         await roam.waitForFunction(() => window.CometServer().isAuthorized() === true, null, { timeout: waitMs });
         report.roamFirstNode = (await info(roam)).node;
+        await waitForSubscribers(roam, "web_room", 1);
         await publish("web_room", "m1 live");
         await waitForCount(roam, "web_room", 1);
         pA.cut();
@@ -119,9 +131,9 @@ run(async () => {
         await follower.waitForFunction(() => window.CometServer().isAuthorized() === true, null, { timeout: waitMs });
         await waitForState(other, i => i.state === "open", "the other browser to connect");
 
-        await follower.evaluate(() => window.countUsers("web_tabs", "followerCount"));
-        await waitForCount(follower, "followerCount", 1);
-        report.followerCount = (await received(follower, "followerCount"))[0].data;
+        await waitForSubscribers(follower, "web_tabs", 1);
+        await waitForSubscribers(leader, "web_room", 2);
+        report.followerCount = await countSubscribers(follower, "web_tabs");
         await publish("web_tabs", "t1 for tab 2");
         await waitForCount(follower, "web_tabs", 1);
         await db.query("INSERT INTO users_messages (id, event, message) VALUES (2002, 'note', '{\"n\":1}')");
@@ -138,6 +150,7 @@ run(async () => {
         await leader.close({ runBeforeUnload: true });
         await waitForState(follower, i => i.role === "leader" && i.state === "open", "tab 2 to take over");
         report.tabsConnectionsAfterHandover = pT.accepted;
+        await countSubscribers(follower, "web_tabs");
         await publish("web_tabs", "t2 after the hand-over");
         await waitForCount(follower, "web_tabs", 2);
         await follower.evaluate(() => window.countUsers("web_tabs", "followerFence"));
