@@ -52,12 +52,14 @@ internal sealed class OutboundWriter(WebSocket socket, HubConnection connection,
                 // One message waiting (the common case below saturation): send its shared bytes as
                 // they are, without renting a batch buffer and copying into it.
                 await SendFrameAsync(first.GetBytes(connection.Compat), cancellationToken);
+                metrics.MessageWritten(first.ReceivedTimestamp);
                 continue;
             }
             var buffer = ArrayPool<byte>.Shared.Rent(maxBatchBytes);
             try
             {
                 var used = await AppendAsync(buffer, 0, first.GetBytes(connection.Compat), cancellationToken);
+                metrics.MessageWritten(first.ReceivedTimestamp);
                 while (connection.CloseRequested is null && reader.TryRead(out var message))
                 {
                     used = await AppendAsync(buffer, used, message.GetBytes(connection.Compat), cancellationToken);
