@@ -22,6 +22,17 @@ public sealed class CommandFloodTests
         await using var _f = flooder;
         await using var _o = other;
 
+        // A short burst over the rate (15 against 5 per second: at most 10 rejected, below the 20 that close): the client
+        // is told with a sys error and stays connected.
+        for (var i = 0; i < 15; i++)
+        {
+            await flooder.SendAsync("pipe_count\nweb_flood\nb" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var error = await flooder.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "sys"));
+        Assert.Equal("429", error.GetProperty("data").GetProperty("code").GetString());
+
+        // A sustained flood: the connection is closed with 1008. (Errors still queued when the close
+        // is decided are dropped with the connection, so the close is what the client sees last.)
         try
         {
             for (var i = 0; i < 200 && flooder.IsOpen; i++)
@@ -33,9 +44,6 @@ public sealed class CommandFloodTests
         {
             // closed by the server in the middle of the flood: expected
         }
-
-        var error = await flooder.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "sys"));
-        Assert.Equal("429", error.GetProperty("data").GetProperty("code").GetString());
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await flooder.WaitForCloseAsync(TimeSpan.FromSeconds(30)));
 
         await other.SendAsync("pipe_count\nweb_flood\nok");
