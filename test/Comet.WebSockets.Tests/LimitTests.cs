@@ -108,7 +108,9 @@ public sealed class LimitTests
         var node = gateway.Node(0);
         using var counters = new NodeCounters(node);
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
+        var (other, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
         await using var _c = client;
+        await using var _o = other;
 
         // A burst of 15: 5 fit the burst (plus what refills meanwhile), the rest are over the rate and
         // answered with a sys error; at most 10 rejections, so the connection stays open and every
@@ -156,6 +158,10 @@ public sealed class LimitTests
         Assert.Equal("Too many commands: the client exceeded its command rate limit.", client.CloseStatusDescription);
         Assert.Equal(21, counters["comet.websocket.commands_rejected"]);
         Assert.Equal(1, counters["comet.websocket.command_abuse_disconnects"]);
+
+        // The limit is per connection: another client on the same node is still answered.
+        await other.SendAsync("pipe_count\nweb_rate\nok");
+        Assert.Equal("ok", (await other.WaitForPipeAsync("_answer_pipe_count")).GetProperty("marker").GetString());
     }
 
     /// <summary>The next message, or null once the server closed the connection.</summary>
