@@ -1,9 +1,12 @@
 using Comet.Gateway;
 
+// Before anything creates a socket: the runtime reads this setting once (SocketEngineDefaults).
+SocketEngineDefaults.Apply();
 if (HealthProbe.IsProbe(args))
 {
     return await HealthProbe.RunAsync(args[1]);
 }
 var app = GatewayApp.Build(args);
+SocketEngineDefaults.LogMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Comet.Gateway.SocketEngine"));
 await app.RunAsync();
 return 0;
