@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Comet.Core.Diagnostics;
@@ -11,6 +12,7 @@ namespace Comet.CometQL.Execution;
 /// observable instruments are read when asked (gauges: the current value), histograms give
 /// <c>name.count</c> and <c>name.sum</c>. Measurements with one or two tags also count in rows
 /// <c>name{key=value,…}</c>, at most <see cref="MaxSeriesPerInstrument"/> per instrument.
+/// Recording takes no lock: some instruments are recorded once per delivered message.
 /// </summary>
 internal sealed class MeterStatus : IDisposable
 {
@@ -29,7 +31,7 @@ internal sealed class MeterStatus : IDisposable
             // Several gateways may share a process (tests): only this host's meter counts.
             if (instrument.Meter.Name == CometMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meterFactory))
             {
-                var cell = new Cell(instrument);
+                Cell cell = instrument.IsObservable ? new ObservedCell(instrument) : new RecordedCell(instrument);
                 lock (_cells)
                 {
                     _cells.Add(cell);
@@ -74,67 +76,186 @@ internal sealed class MeterStatus : IDisposable
 
     private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One instrument's totals (and its tagged series); its own lock keeps hot paths apart.</summary>
-    private sealed class Cell(Instrument instrument)
+    /// <summary>One or two tags of a measurement: the key of its series row.</summary>
+    private readonly record struct SeriesKey(string Key1, object? Value1, string? Key2, object? Value2)
+    {
+        public static bool TryCreate(ReadOnlySpan<KeyValuePair<string, object?>> tags, out SeriesKey key)
+        {
+            key = tags.Length switch
+            {
+                1 => new SeriesKey(tags[0].Key, tags[0].Value, null, null),
+                2 => new SeriesKey(tags[0].Key, tags[0].Value, tags[1].Key, tags[1].Value),
+                _ => default,
+            };
+            return tags.Length is 1 or 2;
+        }
+
+        public string RowName(string instrument, string suffix) => Key2 is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{instrument}{suffix}{{{Key1}={Value1}}}")
+            : string.Create(CultureInfo.InvariantCulture, $"{instrument}{suffix}{{{Key1}={Value1},{Key2}={Value2}}}");
+    }
+
+    private abstract class Cell(Instrument instrument)
+    {
+        protected Instrument Instrument { get; } = instrument;
+
+        public virtual void BeginObservation()
+        {
+        }
+
+        public abstract void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags);
+
+        public abstract void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags);
+
+        public abstract void AddRows(List<(string, string)> rows);
+    }
+
+    /// <summary>
+    /// A counter, up-down counter or histogram: recorded on hot paths (once per delivered message),
+    /// so lock-free: striped totals, and a concurrent map of series that only locks to add one.
+    /// </summary>
+    private sealed class RecordedCell(Instrument instrument) : Cell(instrument)
     {
         private readonly bool _histogram = instrument.GetType().IsGenericType
             && instrument.GetType().GetGenericTypeDefinition() == typeof(Histogram<>);
-        private readonly bool _observable = instrument.IsObservable;
-        private readonly Dictionary<(string, object?, string?, object?), double> _series = [];
+        private readonly StripedTotal _total = new();
+        private readonly ConcurrentDictionary<SeriesKey, StripedTotal> _series = new();
+        private int _seriesCount;
+
+        public override void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (_histogram)
+            {
+                _total.Increment();
+            }
+            _total.Add(value);
+            if (SeriesKey.TryCreate(tags, out var key))
+            {
+                Add(Series(key), value);
+            }
+        }
+
+        public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            if (_histogram)
+            {
+                _total.Increment();
+            }
+            _total.Add(value);
+            if (SeriesKey.TryCreate(tags, out var key))
+            {
+                Add(Series(key), value);
+            }
+        }
+
+        // A histogram's series show how many measurements had those tags; a counter's, their sum.
+        private void Add(StripedTotal? series, long value)
+        {
+            if (_histogram)
+            {
+                series?.Increment();
+            }
+            else
+            {
+                series?.Add(value);
+            }
+        }
+
+        private void Add(StripedTotal? series, double value)
+        {
+            if (_histogram)
+            {
+                series?.Increment();
+            }
+            else
+            {
+                series?.Add(value);
+            }
+        }
+
+        public override void AddRows(List<(string, string)> rows)
+        {
+            var (count, sum) = _total.Read();
+            if (_histogram)
+            {
+                rows.Add((Instrument.Name + ".count", Text(count)));
+                rows.Add((Instrument.Name + ".sum", Text(sum)));
+            }
+            else
+            {
+                rows.Add((Instrument.Name, Text(sum)));
+            }
+            foreach (var (key, total) in _series)
+            {
+                var (seriesCount, seriesSum) = total.Read();
+                rows.Add((key.RowName(Instrument.Name, _histogram ? ".count" : ""), Text(_histogram ? seriesCount : seriesSum)));
+            }
+        }
+
+        /// <summary>The series of these tags, added if there is room; null when the instrument has its maximum.</summary>
+        private StripedTotal? Series(SeriesKey key)
+        {
+            if (_series.TryGetValue(key, out var total))
+            {
+                return total;
+            }
+            // Reserve a place first, so racing adds cannot pass the maximum.
+            if (Interlocked.Increment(ref _seriesCount) > MaxSeriesPerInstrument)
+            {
+                Interlocked.Decrement(ref _seriesCount);
+                return _series.GetValueOrDefault(key);
+            }
+            var added = new StripedTotal();
+            if (_series.TryAdd(key, added))
+            {
+                return added;
+            }
+            Interlocked.Decrement(ref _seriesCount);
+            return _series[key];
+        }
+    }
+
+    /// <summary>
+    /// An observable instrument: read only while <see cref="Snapshot"/> holds its lock (its callbacks
+    /// report on that thread), so a plain lock costs nothing here. An observation is a current total;
+    /// one pass reports each tag set once, so they add up.
+    /// </summary>
+    private sealed class ObservedCell(Instrument instrument) : Cell(instrument)
+    {
+        private readonly Dictionary<SeriesKey, double> _series = [];
         private readonly Lock _lock = new();
         private double _total;
-        private long _count;
 
-        public void BeginObservation()
-        {
-            if (_observable)
-            {
-                lock (_lock)
-                {
-                    _total = 0;
-                }
-            }
-        }
-
-        public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        public override void BeginObservation()
         {
             lock (_lock)
             {
-                // An observation is a current total; one pass reports each tag set once, so they add up.
+                _total = 0;
+            }
+        }
+
+        public override void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags) => Record((double)value, tags);
+
+        public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            lock (_lock)
+            {
                 _total += value;
-                _count++;
-                if (tags.Length is 1 or 2)
+                if (SeriesKey.TryCreate(tags, out var key) && (_series.ContainsKey(key) || _series.Count < MaxSeriesPerInstrument))
                 {
-                    var key = (tags[0].Key, tags[0].Value, tags.Length == 2 ? tags[1].Key : null, tags.Length == 2 ? tags[1].Value : null);
-                    if (_series.TryGetValue(key, out var current))
-                    {
-                        _series[key] = _observable || _histogram ? (_observable ? value : current + 1) : current + value;
-                    }
-                    else if (_series.Count < MaxSeriesPerInstrument)
-                    {
-                        _series[key] = _histogram ? 1 : value;
-                    }
+                    _series[key] = value;
                 }
             }
         }
 
-        public void AddRows(List<(string, string)> rows)
+        public override void AddRows(List<(string, string)> rows)
         {
             lock (_lock)
             {
-                if (_histogram)
+                rows.Add((Instrument.Name, Text(_total)));
+                foreach (var (key, value) in _series)
                 {
-                    rows.Add((instrument.Name + ".count", Text(_count)));
-                    rows.Add((instrument.Name + ".sum", Text(_total)));
-                }
-                else
-                {
-                    rows.Add((instrument.Name, Text(_total)));
-                }
-                foreach (var ((k1, v1, k2, v2), value) in _series)
-                {
-                    var tags = k2 is null ? $"{k1}={v1}" : $"{k1}={v1},{k2}={v2}";
-                    rows.Add((string.Create(CultureInfo.InvariantCulture, $"{instrument.Name}{(_histogram ? ".count" : "")}{{{tags}}}"), Text(value)));
+                    rows.Add((key.RowName(Instrument.Name, ""), Text(value)));
                 }
             }
         }

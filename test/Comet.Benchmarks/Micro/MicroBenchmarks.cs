@@ -19,7 +19,7 @@ internal static class MicroBenchmarks
             .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "comet-benchmarkdotnet"));
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(MessageEncodingBenchmarks), typeof(CometQLParserBenchmarks)])
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(MessageEncodingBenchmarks), typeof(CometQLParserBenchmarks), typeof(MeterStatusBenchmarks)])
             .Run(args.Length == 0 ? ["--filter", "*"] : args, config);
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
