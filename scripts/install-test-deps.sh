@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm chromium haproxy openssl python3)
+apt_packages=(redis-server mariadb-client php-cli php-mysql nodejs npm chromium haproxy openssl python3 util-linux)
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v mysql >/dev/null || missing+=(mariadb-client)
@@ -19,6 +19,8 @@ command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v python3 >/dev/null || missing+=(python3)
+# prlimit: a gateway started with a low open-file limit (Comet.Gateway.Tests DescriptorLimitTests).
+command -v prlimit >/dev/null || missing+=(util-linux)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then

@@ -40,9 +40,11 @@ public sealed class CometWebSocketOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>WebSocket connections this node accepts at once; one more gets HTTP 503 with Retry-After
-    /// before the upgrade (the load balancer or client tries another node).</summary>
+    /// before the upgrade (the load balancer or client tries another node). Unset: what the process's
+    /// open-file limit allows after the gateway's own descriptors and the CometQL connections
+    /// (Admission/ConnectionCapacity); 50,000 where that limit is unknown.</summary>
     [Range(1, 10_000_000)]
-    public int MaxConnections { get; set; } = 50_000;
+    public int? MaxConnections { get; set; }
 
     /// <summary>New connections one client address may open per <see cref="NewConnectionsPerIpPeriod"/>
     /// (a token bucket: this many at once, refilled over the period); one more gets HTTP 429 with

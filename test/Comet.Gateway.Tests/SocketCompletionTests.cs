@@ -29,7 +29,7 @@ public sealed class SocketCompletionTests
     {
         await using var node = await GatewayProcess.StartAsync("inline-node", Settings(null));
 
-        await WaitForOutputAsync(node, $"Socket completions: inline ({Variable}=1)");
+        await node.WaitForOutputAsync($"Socket completions: inline ({Variable}=1)", Timeout);
         // The runtime makes one ".NET Sockets" epoll thread per core only in inline mode (else one per 30 cores).
         Assert.Equal(Environment.ProcessorCount, SocketEngineThreads(node.ProcessId));
 
@@ -53,18 +53,8 @@ public sealed class SocketCompletionTests
     {
         await using var node = await GatewayProcess.StartAsync("pool-node", Settings("0"));
 
-        await WaitForOutputAsync(node, $"Socket completions: thread-pool ({Variable}=0)");
+        await node.WaitForOutputAsync($"Socket completions: thread-pool ({Variable}=0)", Timeout);
         Assert.DoesNotContain("Socket completions: inline", node.Output, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForOutputAsync(GatewayProcess node, string text)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!node.Output.Contains(text, StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the gateway did not log '{text}':\n{node.Output}");
-            await Task.Delay(100);
-        }
     }
 
     private static int SocketEngineThreads(int pid) =>

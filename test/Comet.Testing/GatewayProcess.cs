@@ -46,22 +46,46 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the process has printed <paramref name="text"/> (its output is read asynchronously).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Gateway {NodeName} did not print '{text}' in {timeout}:\n{Output}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     public string ConnectionString(string user = "root", string password = TestGateway.Password) =>
         $"Server=127.0.0.1;Port={CometQLPort};User Id={user};Password={password};Database=CometQL_v1;SslMode=None;Pooling=false";
 
-    /// <summary>Starts a node and waits until <c>/info</c> answers.</summary>
-    public static async Task<GatewayProcess> StartAsync(string nodeName, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts a node and waits until <c>/info</c> answers. <paramref name="launcher"/>: a command
+    /// that runs <c>dotnet</c> for it (e.g. <c>prlimit --nofile=400:400</c>), or null.</summary>
+    public static async Task<GatewayProcess> StartAsync(string nodeName, IReadOnlyDictionary<string, string>? settings = null,
+        IReadOnlyList<string>? launcher = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Gateway.dll");
         var httpPort = FreePort.Next();
         var cometQLPort = FreePort.Next();
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var argument in launcher.Skip(1))
+            {
+                info.ArgumentList.Add(argument);
+            }
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(dll);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{httpPort}";

@@ -24,6 +24,7 @@ public static class RequiredTool
     public static string Php => Find("php", "apt-get install -y php-cli php-mysql");
     public static string Node => Find("node", "apt-get install -y nodejs npm");
     public static string RedisServer => Find("redis-server", "apt-get install -y redis-server");
+    public static string Prlimit => Find("prlimit", "apt-get install -y util-linux");
 
     /// <summary>The folder with the node test clients (test/clients/node) and their node_modules.</summary>
     public static string NodeClientsDirectory

@@ -1,14 +1,16 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Comet.WebSockets.Admission;
 
 /// <summary>
 /// Decides, before the upgrade, whether this node takes a new WebSocket connection: not while it
-/// drains, not beyond <c>MaxConnections</c>, not faster than <c>NewConnectionsPerIp</c> per address.
+/// drains, not beyond <c>MaxConnections</c> (<see cref="ConnectionCapacity"/>), not faster than <c>NewConnectionsPerIp</c> per address.
 /// A refusal is an ordinary HTTP answer (503 or 429 with Retry-After), so it costs no WebSocket.
 /// </summary>
-internal sealed class WebSocketAdmission
+internal sealed partial class WebSocketAdmission
 {
     /// <summary>Client addresses the per-address limit remembers at most.</summary>
     internal const int MaxTrackedAddresses = 100_000;
@@ -23,15 +25,22 @@ internal sealed class WebSocketAdmission
     private int _open;
     private volatile bool _draining;
 
-    public WebSocketAdmission(IOptions<CometWebSocketOptions> options, TimeProvider time, WebSocketLimitMetrics metrics)
+    public WebSocketAdmission(IOptions<CometWebSocketOptions> options, TimeProvider time, WebSocketLimitMetrics metrics,
+        IConfiguration configuration, ILogger<WebSocketAdmission> logger)
     {
         var value = options.Value;
-        _maxConnections = value.MaxConnections;
+        var cometQL = configuration.GetValue(ConnectionCapacity.CometQLMaxConnectionsKey, ConnectionCapacity.CometQLMaxConnectionsDefault);
+        Capacity = ConnectionCapacity.Resolve(value.MaxConnections, cometQL, DescriptorLimit.SoftLimit());
+        _maxConnections = Capacity.MaxConnections;
+        LogCapacity(logger, Capacity, cometQL);
         _addresses = new AddressRateLimiter(value.NewConnectionsPerIp, value.NewConnectionsPerIpPeriod, MaxTrackedAddresses, time);
         _metrics = metrics;
         _addressRateMessage = string.Create(CultureInfo.InvariantCulture,
             $"Too many new connections from this address: at most {value.NewConnectionsPerIp} per {value.NewConnectionsPerIpPeriod}.");
     }
+
+    /// <summary>The connections this node admits at most, and where that number came from.</summary>
+    public ConnectionCapacity Capacity { get; }
 
     /// <summary>True once the node started draining; it never admits again.</summary>
     public bool IsDraining => _draining;
@@ -76,4 +85,32 @@ internal sealed class WebSocketAdmission
         refusal = why;
         return false;
     }
+
+    private static void LogCapacity(ILogger logger, ConnectionCapacity capacity, int cometQL)
+    {
+        LogMaxConnections(logger, capacity.MaxConnections, capacity.Source, capacity.DescriptorLimit, ConnectionCapacity.ProcessDescriptors, cometQL);
+        if (capacity.ExceedsDescriptors)
+        {
+            LogExceedsDescriptors(logger, capacity.MaxConnections, capacity.DescriptorLimit, capacity.DescriptorAllows);
+        }
+        if (capacity.CometQLSqueezed)
+        {
+            LogCometQLSqueezed(logger, cometQL, capacity.DescriptorLimit);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket connections admitted: at most {MaxConnections} ({Source}; "
+        + "file descriptors: limit {DescriptorLimit}, {ProcessDescriptors} kept for the process, {CometQLConnections} for CometQL)")]
+    private static partial void LogMaxConnections(ILogger logger, int maxConnections, string source, long? descriptorLimit,
+        int processDescriptors, int cometQLConnections);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comet:WebSocket:MaxConnections {MaxConnections} exceeds what the open-file limit "
+        + "{DescriptorLimit} allows ({DescriptorAllows}): past it accept fails and connections time out instead of getting 503. "
+        + "Raise the limit (ulimit -n / LimitNOFILE) or lower the setting")]
+    private static partial void LogExceedsDescriptors(ILogger logger, int maxConnections, long? descriptorLimit, int descriptorAllows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comet:CometQL:MaxConnections {CometQLConnections} takes more than half of the "
+        + "open-file limit {DescriptorLimit}: WebSockets get half of it and CometQL may run out of descriptors at its maximum. "
+        + "Raise the limit or lower Comet:CometQL:MaxConnections to what the backends open")]
+    private static partial void LogCometQLSqueezed(ILogger logger, int cometQLConnections, long? descriptorLimit);
 }
