@@ -52,15 +52,9 @@ public sealed class DescriptorLimitTests
             Assert.True(cpu < 0.5, $"the gateway used {cpu:P0} of a core while idle at its limit");
 
             await using var backend = await CometQLBackend.OpenAsync(node);
-            // Subscriptions have no answer: publish until the last one has taken effect (bounded).
-            for (var attempt = 0; attempt < 50; attempt++)
-            {
-                await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_fd', 'probe', 'probe')");
-                if (await clients[^1].TryWaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_fd"), TimeSpan.FromMilliseconds(500)) is not null)
-                {
-                    break;
-                }
-            }
+            // The last subscription has taken effect once a message reaches its client.
+            await clients[^1].PublishUntilReceivedAsync("web_fd",
+                () => backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_fd', 'probe', 'probe')"));
             await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_fd', 'after', 'after the refusals')");
             foreach (var client in clients)
             {

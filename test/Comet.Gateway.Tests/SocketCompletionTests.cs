@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Comet.Testing;
 using Comet.Testing.Clients;
 
@@ -37,15 +36,9 @@ public sealed class SocketCompletionTests
             CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()))).Client;
         await client.SendAsync("subscription\nweb_inline");
         await using var backend = await CometQLBackend.OpenAsync(node);
-        // The subscription has no answer: publish until it has taken effect (bounded).
-        JsonElement? message = null;
-        for (var attempt = 0; attempt < 50 && message is null; attempt++)
-        {
-            await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_inline', 'hello', 'inline')");
-            message = await client.TryWaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_inline"), TimeSpan.FromMilliseconds(500));
-        }
-        Assert.NotNull(message);
-        Assert.Equal("inline", message.Value.GetProperty("data").GetString());
+        var message = await client.PublishUntilReceivedAsync("web_inline",
+            () => backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_inline', 'hello', 'inline')"));
+        Assert.Equal("inline", message.GetProperty("data").GetString());
     }
 
     [Fact]

@@ -159,6 +159,23 @@ public sealed class CometWebSocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Publishes with <paramref name="publish"/> until a message on <paramref name="pipe"/> arrives: a
+    /// subscription has no answer, so this is how a test knows it took effect (bounded: 50 tries of 0.5 s).
+    /// </summary>
+    public async Task<JsonElement> PublishUntilReceivedAsync(string pipe, Func<Task> publish)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await publish();
+            if (await TryWaitForAsync(m => IsPipe(m, pipe), TimeSpan.FromMilliseconds(500)) is { } message)
+            {
+                return message;
+            }
+        }
+        throw new TimeoutException($"No message on {pipe} arrived in 50 publishes.");
+    }
+
     /// <summary>Waits for the next message on a pipe (optionally with an event).</summary>
     public Task<JsonElement> WaitForPipeAsync(string pipe, string? @event = null, TimeSpan? timeout = null) =>
         WaitForAsync(m => m.GetProperty("pipe").GetString() == pipe && (@event is null || m.GetProperty("event").GetString() == @event), timeout);
