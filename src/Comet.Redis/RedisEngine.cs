@@ -52,6 +52,9 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     /// <summary>This node's name in the cluster.</summary>
     public string NodeName => _node;
 
+    /// <summary>This node's lease and reaper (tests drive the reaper directly).</summary>
+    internal NodeLease Lease => Running.Lease;
+
     private Started Running => _started ?? throw new InvalidOperationException("The Redis engine has not been started.");
 
     public async Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken)

@@ -14,6 +14,10 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>zset node -> last heartbeat (ms).</summary>
     public RedisKey Nodes => $"{{{Prefix}:nodes}}";
 
+    /// <summary>Set by a reaper that removed a node's registrations while the node renewed its lease: the
+    /// node registers everything again at its next heartbeat (same hash tag as <see cref="Nodes"/>).</summary>
+    public RedisKey NodeReaped(string node) => $"{{{Prefix}:nodes}}:reaped:{node}";
+
     /// <summary>set of "dev:uid" with connections on a node (for the reaper).</summary>
     public RedisKey NodeUsers(string node) => $"{{{Prefix}:n:{node}}}:users";
 

@@ -36,4 +36,13 @@ internal sealed class NodeContext(
     public PersonalInbox Inbox { get; set; } = null!;
 
     public long NowSeconds => Time.GetUtcNow().ToUnixTimeSeconds();
+
+    private int _restoreRequested;
+
+    /// <summary>Asks the next heartbeat to register every local connection and subscription again (Redis
+    /// may have missed a change that failed or timed out; registering again is idempotent).</summary>
+    public void RequestRestore() => Volatile.Write(ref _restoreRequested, 1);
+
+    /// <summary>True once per request (the lease then restores, and asks again if that fails).</summary>
+    public bool TakeRestoreRequest() => Interlocked.Exchange(ref _restoreRequested, 0) == 1;
 }

@@ -46,12 +46,18 @@ internal sealed partial class NodeLease : IAsyncDisposable
     {
         await _context.Router.SubscribeNodeChannelsAsync().ConfigureAwait(false);
         var now = NowMs;
-        var added = (long)await _context.Client.EvalAsync(RedisScripts.Heartbeat, [_context.Keys.Nodes], [_context.Node, now]).ConfigureAwait(false);
+        var added = (long)await _context.Client.EvalAsync(RedisScripts.Heartbeat,
+            [_context.Keys.Nodes, _context.Keys.NodeReaped(_context.Node)], [_context.Node, now]).ConfigureAwait(false);
         Interlocked.Exchange(ref _lastBeatMs, now);
         if (added == 1 && _context.Connections.Count > 0)
         {
             LogRestoring(_context.Logger, _context.Node, _context.Connections.Count);
-            await RestoreAsync().ConfigureAwait(false);
+            await RestoreOrAskAgainAsync().ConfigureAwait(false);
+        }
+        else if (_context.TakeRestoreRequest())
+        {
+            LogRestoringAfterFailure(_context.Logger, _context.Node, _context.Connections.Count);
+            await RestoreOrAskAgainAsync().ConfigureAwait(false);
         }
     }
 
@@ -86,6 +92,19 @@ internal sealed partial class NodeLease : IAsyncDisposable
             {
                 LogBeatFailed(_context.Logger, e, _context.Node);
             }
+        }
+    }
+
+    private async Task RestoreOrAskAgainAsync()
+    {
+        try
+        {
+            await RestoreAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            _context.RequestRestore();
+            throw;
         }
     }
 
@@ -160,7 +179,9 @@ internal sealed partial class NodeLease : IAsyncDisposable
             new RedisValue[] { node, PipeNames.IsTracked(m.Name) ? "1" : "0", keys.PipeChannel(m.DevId, m.Name), now }))).ConfigureAwait(false);
 
         await _context.Client.RunAsync(db => db.KeyDeleteAsync([keys.NodeUsers(node), keys.NodePipes(node)])).ConfigureAwait(false);
-        await _context.Client.EvalAsync(RedisScripts.ForgetNode, [keys.Nodes], [node, lastBeatMs]).ConfigureAwait(false);
+        // A node that renewed meanwhile keeps its place, and a marker tells it to register everything again.
+        var markerSeconds = (long)Math.Max(60, _ttl.TotalSeconds * 10);
+        await _context.Client.EvalAsync(RedisScripts.ForgetNode, [keys.Nodes, keys.NodeReaped(node)], [node, lastBeatMs, markerSeconds]).ConfigureAwait(false);
     }
 
     private static (bool Ok, int DevId, string Name) ParseMember(string member)
@@ -178,6 +199,9 @@ internal sealed partial class NodeLease : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: Redis had forgotten this node; registering {Connections} connections again")]
     private static partial void LogRestoring(ILogger logger, string node, int connections);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: a subscription change failed in Redis; registering {Connections} connections again")]
+    private static partial void LogRestoringAfterFailure(ILogger logger, string node, int connections);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reaping dead node {DeadNode}: {Users} users, {Pipes} pipes")]
     private static partial void LogReaping(ILogger logger, string deadNode, int users, int pipes);

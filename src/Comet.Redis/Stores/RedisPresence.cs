@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
@@ -47,11 +48,26 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     public async Task UpdateSubscriptionsAsync(ConnectionInfo connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
     {
         var (reallyAdded, reallyRemoved) = context.Connections.Update(connection, added, removed);
-        await RemoveFromPipesAsync(connection, reallyRemoved, announce: true).ConfigureAwait(false);
-        if (reallyAdded.Count == 0)
+        // A failed removal (the router reference is dropped all the same) must not leave the added pipes
+        // known locally without their router references: add them, then report the failure.
+        ExceptionDispatchInfo? removalFailure = null;
+        try
         {
-            return;
+            await RemoveFromPipesAsync(connection, reallyRemoved, announce: true).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            removalFailure = ExceptionDispatchInfo.Capture(e);
+        }
+        if (reallyAdded.Count > 0)
+        {
+            await AddPipesAsync(connection, reallyAdded).ConfigureAwait(false);
+        }
+        removalFailure?.Throw();
+    }
+
+    private async Task AddPipesAsync(ConnectionInfo connection, List<string> reallyAdded)
+    {
         // SUBSCRIBE before registering, so that nothing published to the pipe afterwards is missed.
         var acquired = new List<string>(reallyAdded.Count);
         try
@@ -61,16 +77,27 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                 await context.Router.AcquireAsync(connection.DevId, pipe).ConfigureAwait(false);
                 acquired.Add(pipe);
             }
-            await AddToPipesAsync(connection, reallyAdded, announce: true).ConfigureAwait(false);
         }
         catch
         {
-            // Storage down: forget the new pipes locally so that references and Redis stay in step.
+            // The node could not SUBSCRIBE: forget the new pipes locally so that references and Redis stay in step.
             context.Connections.Update(connection, [], reallyAdded);
             foreach (var pipe in acquired)
             {
                 context.Router.Release(connection.DevId, pipe);
             }
+            throw;
+        }
+        try
+        {
+            await AddToPipesAsync(connection, reallyAdded, announce: true).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The node receives the pipes (the local hub keeps the subscription), but Redis has not
+            // registered them, or did without an answer (a timeout under load): the next heartbeat
+            // registers every local subscription again, so counts and users_in_pipes converge.
+            context.RequestRestore();
             throw;
         }
         if (!context.Connections.Contains(connection.ConnectionId))
