@@ -36,9 +36,10 @@ public static class GatewayApp
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
             KestrelEndpoints.Configure(kestrel, context.Configuration));
-        // Socket completions already run on the thread pool (Linux); letting Kestrel's pipes continue
-        // inline saves one more hop per read and per write (its IOQueue): a CometQL round trip and
-        // every WebSocket frame sent. Measured in docs/benchmarks.md ("Hot-path changes").
+        // Socket completions run inline on the socket engine's threads (SocketEngineDefaults) or on the
+        // thread pool; either way letting Kestrel's pipes continue inline saves one more hop per read and
+        // per write (its IOQueue): a CometQL round trip and every WebSocket frame sent. Measured in
+        // docs/benchmarks.md ("Hot-path changes").
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 
         var app = builder.Build();

@@ -1,6 +1,7 @@
 using System.Net;
 using Comet.CometQL;
 using Comet.Core.Security;
+using Comet.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -55,7 +56,14 @@ internal static class KestrelEndpoints
             throw new InvalidOperationException(
                 $"The URL '{url}' is https but no certificate is configured: set Comet:Tls:CertificateFile + KeyFile or Comet:Tls:PfxFile (or terminate TLS at the load balancer and use http://).");
         }
-        Action<ListenOptions> configure = https ? listen => listen.UseHttps(tls.Certificate!) : _ => { };
+        Action<ListenOptions> configure = listen =>
+        {
+            if (https)
+            {
+                listen.UseHttps(tls.Certificate!);
+            }
+            listen.UseCometWebSocketConnections(kestrel);
+        };
         if (uri.IsLoopback && uri.Host == "localhost")
         {
             kestrel.ListenLocalhost(uri.Port, configure);

@@ -3,7 +3,10 @@ using Comet.WebSockets.Admission;
 using Comet.WebSockets.Origins;
 using Comet.WebSockets.PrivateChannels;
 using Comet.WebSockets.Session;
+using Comet.WebSockets.Transport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -30,28 +33,45 @@ public static class CometWebSocketExtensions
         services.AddSingleton(sp => new WebSocketDrain(
             sp.GetRequiredService<LocalHub>(), sp.GetRequiredService<WebSocketAdmission>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WebSocketConnectionHandler>();
+        services.AddSingleton<KeepAliveSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<KeepAliveSweeper>());
         services.AddWebSocketOriginCheck(configuration);
         return services;
     }
 
-    /// <summary>Serves the WebSocket routes. When the host stops, the gateway's drain refuses new
-    /// connections and closes the open ones (<see cref="WebSocketDrain"/>).</summary>
+    /// <summary>Takes WebSocket upgrades straight off the connections of an HTTP listener (add it after
+    /// <c>UseHttps</c>); every other request goes on to the HTTP stack. <paramref name="kestrel"/> is
+    /// the server's options being configured (its limits bound the handshake).</summary>
+    public static ListenOptions UseCometWebSocketConnections(this ListenOptions listen, KestrelServerOptions kestrel)
+    {
+        ArgumentNullException.ThrowIfNull(listen);
+        ArgumentNullException.ThrowIfNull(kestrel);
+        var middleware = new DirectUpgradeMiddleware(listen.ApplicationServices.GetRequiredService<WebSocketConnectionHandler>(), kestrel.Limits);
+        listen.Use(middleware.Wrap);
+        return listen;
+    }
+
+    /// <summary>Serves the WebSocket routes that reach the HTTP stack (a later request on a kept-alive
+    /// connection, HTTP/2); a plain request to them gets 400. When the host stops, the gateway's drain
+    /// refuses new connections and closes the open ones (<see cref="WebSocketDrain"/>).</summary>
     public static WebApplication UseCometWebSockets(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var handler = app.Services.GetRequiredService<WebSocketConnectionHandler>();
-
-        // Keep-alive is set per connection (WebSocketAcceptContext), from the validated options.
-        app.UseWebSockets();
-        app.UseWebSocketOriginCheck();
         app.Use(async (context, next) =>
         {
-            if (WebSocketRoutes.TryMatch(context, out var urlPart))
+            if (!WebSocketRoutes.TryMatch(context, out var urlPart))
             {
-                await handler.HandleAsync(context, urlPart);
+                await next(context);
                 return;
             }
-            await next(context);
+            if (HttpContextUpgrade.TryCreate(context, urlPart) is { } upgrade)
+            {
+                await handler.HandleAsync(upgrade);
+                return;
+            }
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("This is the CppComet WebSocket endpoint: connect with a WebSocket client.", context.RequestAborted);
         });
         return app;
     }

@@ -31,7 +31,8 @@ public sealed class CometWebSocketOptions
     [Range(16, 1_000_000)]
     public int OutboundQueueLength { get; set; } = 4096;
 
-    /// <summary>The largest frame the server builds when it batches several waiting messages.</summary>
+    /// <summary>The most bytes of waiting messages written to one connection before they are sent
+    /// (messages that queued while a send was in flight leave together, each in its own frame).</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBatchBytes { get; set; } = 64 * 1024;
 

@@ -9,9 +9,12 @@ internal static class WebSocketRoutes
     private static readonly string[] Prefixes = ["/ws/", "//ws/", "/comet-server/ws/", "//comet-server/ws/"];
 
     /// <summary>True for a WebSocket route; <paramref name="urlPart"/> is what follows <c>ws/</c>.</summary>
-    public static bool TryMatch(HttpContext context, out string urlPart)
+    public static bool TryMatch(HttpContext context, out string urlPart) =>
+        TryMatch(context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "", out urlPart);
+
+    /// <summary>True when the raw request target is a WebSocket route.</summary>
+    public static bool TryMatch(string target, out string urlPart)
     {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         foreach (var prefix in Prefixes)
         {
             if (target.StartsWith(prefix, StringComparison.Ordinal))

@@ -62,7 +62,7 @@ public sealed class RobustnessTests
     }
 
     [Fact]
-    public async Task Several_waiting_messages_share_a_frame_separated_by_newlines()
+    public async Task A_burst_arrives_in_order_with_one_json_object_per_frame_as_CppComet_sends_them()
     {
         await using var gateway = await TestGateway.StartAsync();
         // Batching happens in one node's hub: the messages go straight into the client's node.
@@ -87,8 +87,10 @@ public sealed class RobustnessTests
         {
             frames = [.. client.Frames];
         }
-        Assert.Contains(frames, f => f.Contains('\n', StringComparison.Ordinal));
-        Assert.True(frames.Count < count, $"{frames.Count} frames for {count} messages");
+        // Messages that queued meanwhile leave in one write, but each is still its own frame
+        // (spec §2: clients other than the JS one parse a frame as one JSON object).
+        Assert.Equal(count, frames.Count(f => f.Contains("\"pipe\":\"web_burst\"", StringComparison.Ordinal)));
+        Assert.DoesNotContain(frames, f => f.Contains('\n', StringComparison.Ordinal));
     }
 
     [Fact]

@@ -71,34 +71,45 @@ public sealed class HubConnection : IDisposable
     internal Action<HubConnection>? Overflowed { get; set; }
 
     /// <summary>
+    /// The transport's writer: called, outside the connection's lock and on the enqueuing thread, after
+    /// messages reached <see cref="Outbound"/> and after a close was requested. The transport writes
+    /// from that thread when it is idle, so a delivery costs no thread-pool hop.
+    /// </summary>
+    public Action? OutboundReady { get; set; }
+
+    /// <summary>
     /// Queues a message for the client without waiting. While gated it is held back. A full queue
     /// closes the connection (a slow consumer must not hold memory or the engine).
     /// </summary>
     /// <returns>True when the message will be sent.</returns>
     public bool TryEnqueue(OutboundMessage message)
     {
+        bool queued;
         lock (_lock)
         {
             if (_closeRequest is not null || _completed)
             {
                 return false;
             }
-            if (_held is not null)
+            if (_held is not null && _held.Count < _capacity)
             {
-                if (_held.Count < _capacity)
-                {
-                    _held.Add(message);
-                    return true;
-                }
-            }
-            else if (_queue.Writer.TryWrite(message))
-            {
+                _held.Add(message);
                 return true;
             }
-            CloseLocked(CloseRequest.SlowConsumer);
+            queued = _held is null && _queue.Writer.TryWrite(message);
+            if (!queued)
+            {
+                CloseLocked(CloseRequest.SlowConsumer);
+            }
+        }
+        if (queued)
+        {
+            OutboundReady?.Invoke();
+            return true;
         }
         CancelClosing();
         Overflowed?.Invoke(this);
+        OutboundReady?.Invoke();
         return false;
     }
 
@@ -131,6 +142,7 @@ public sealed class HubConnection : IDisposable
             CancelClosing();
             Overflowed?.Invoke(this);
         }
+        OutboundReady?.Invoke();
     }
 
     /// <summary>Asks the transport to close the connection; the first request wins. Pending messages are dropped.</summary>
@@ -141,6 +153,7 @@ public sealed class HubConnection : IDisposable
             CloseLocked(request);
         }
         CancelClosing();
+        OutboundReady?.Invoke();
     }
 
     /// <summary>Ends the outbound stream without a close request (the client went away): what is

@@ -1,14 +1,13 @@
-using System.Buffers;
 using System.Globalization;
-using System.Net.WebSockets;
-using System.Text;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Hub;
 using Comet.Core.Options;
 using Comet.WebSockets.Admission;
 using Comet.WebSockets.Commands;
+using Comet.WebSockets.Origins;
 using Comet.WebSockets.Protocol;
+using Comet.WebSockets.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,45 +15,49 @@ using Microsoft.Extensions.Options;
 namespace Comet.WebSockets.Session;
 
 /// <summary>
-/// Runs one WebSocket connection from the upgrade to the close: admit (or refuse before the upgrade),
-/// authenticate, register (hub first, gated; then presence), greet with serverInfo and the offline
-/// queue, open the gate, then read commands and write messages until either side closes.
+/// Runs one WebSocket connection from the upgrade to the close: check the origin, admit (or refuse
+/// before the upgrade), authenticate, register (hub first, gated; then presence), greet with
+/// serverInfo and the offline queue, open the gate, then read commands until either side closes;
+/// messages are written by whichever thread delivers them (<see cref="CometWebSocket.Signal"/>).
 /// </summary>
 internal sealed partial class WebSocketConnectionHandler(
     SessionServices services,
     ClientAuthenticator authenticator,
     WebSocketAdmission admission,
     WebSocketLimitMetrics limitMetrics,
+    OriginAllowList origins,
+    KeepAliveSweeper keepAlive,
     CometMetrics metrics,
     IOptions<CometOptions> cometOptions,
     ILogger<WebSocketConnectionHandler> logger)
 {
     private const int MaxHeaderLength = 256;
-    private const int InitialReceiveBuffer = 4096;
 
     private readonly string _nodeName = cometOptions.Value.NodeName;
     private readonly CometWebSocketOptions _options = services.Options;
+    private readonly WebSocketTransportSettings _settings = new(
+        services.Options.MaxMessageSize, services.Options.MaxBatchBytes, services.Options.CloseTimeout, metrics);
     private readonly string _tooManyCommands = string.Create(CultureInfo.InvariantCulture,
         $"Too many commands: a connection may send at most {services.Options.MaxCommandsPerSecond} per second; this one was ignored.");
     private long _connectionCounter;
 
-    public async Task HandleAsync(HttpContext context, string urlPart)
+    public async Task HandleAsync(WebSocketUpgrade upgrade)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (!origins.Allows(upgrade.Origin))
         {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync("This is the CppComet WebSocket endpoint: connect with a WebSocket client.", context.RequestAborted);
+            LogOriginRefused(upgrade.Origin ?? "", upgrade.RemoteAddress?.ToString());
+            await upgrade.RefuseAsync(StatusCodes.Status403Forbidden, "This origin may not connect.");
             return;
         }
-        var address = ClientAddress(context);
+        var address = ClientAddress(upgrade);
         if (!admission.TryAdmit(address, out var refusal))
         {
-            await RefuseUpgradeAsync(context, refusal);
+            await upgrade.RefuseAsync(refusal.StatusCode, refusal.Message, refusal.RetryAfterSeconds);
             return;
         }
         try
         {
-            await ServeAsync(context, urlPart, address);
+            await ServeAsync(upgrade, address);
         }
         finally
         {
@@ -62,83 +65,77 @@ internal sealed partial class WebSocketConnectionHandler(
         }
     }
 
-    private async Task ServeAsync(HttpContext context, string urlPart, string address)
+    private async Task ServeAsync(WebSocketUpgrade upgrade, string address)
     {
-        var url = CometUrlParser.Parse(urlPart, out var urlError);
-        var accept = new WebSocketAcceptContext
-        {
-            SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("chat") ? "chat" : null,
-            KeepAliveInterval = _options.KeepAliveInterval,
-            KeepAliveTimeout = _options.KeepAliveTimeout > TimeSpan.Zero && _options.KeepAliveInterval > TimeSpan.Zero
-                ? _options.KeepAliveTimeout
-                : Timeout.InfiniteTimeSpan,
-        };
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
-        if (url is null)
-        {
-            await RefuseAsync(socket, ServerMessages.UrlError(urlError!), WebSocketCloseStatus.PolicyViolation, "Invalid connect URL.", context.RequestAborted);
-            return;
-        }
-
-        AuthResult auth;
+        var url = CometUrlParser.Parse(upgrade.UrlPart, out var urlError);
+        var socket = await upgrade.AcceptAsync(upgrade.OffersChat ? "chat" : null, _settings);
         try
         {
-            auth = await authenticator.AuthenticateAsync(url);
-        }
-        catch (StorageUnavailableException)
-        {
-            await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, url.Compat),
-                WebSocketCloseStatus.InternalServerError, "Storage unavailable.", context.RequestAborted);
-            return;
-        }
+            if (url is null)
+            {
+                await RefuseAsync(socket, ServerMessages.UrlError(urlError!), new CloseRequest(1008, "Invalid connect URL."));
+                return;
+            }
 
-        var info = new Comet.Core.Engine.ConnectionInfo(
-            url.DevId,
-            _nodeName + ":" + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
-            auth.UserId,
-            url.Uuid,
-            Header(context, "User-Agent"),
-            address,
-            Header(context, "Origin"),
-            Header(context, "Accept-Language"),
-            auth.Credential);
-        using var connection = new HubConnection(info, url.Compat, _options.OutboundQueueLength);
-        services.Hub.Add(connection);
-        if (admission.IsDraining)
-        {
-            // Admitted just before the drain began, registered after it closed the others.
-            connection.RequestClose(CloseRequest.ServiceRestart);
-        }
-        metrics.WebSocketOpened();
-        LogOpened(info.ConnectionId, info.DevId, info.UserId, url.MajorVersion, url.MinorVersion);
-        try
-        {
-            await RunAsync(context, socket, connection, auth);
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
-        {
-            // The client went away or was aborted; cleanup follows.
+            AuthResult auth;
+            try
+            {
+                auth = await authenticator.AuthenticateAsync(url);
+            }
+            catch (StorageUnavailableException)
+            {
+                await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, url.Compat),
+                    new CloseRequest(1011, "Storage unavailable."));
+                return;
+            }
+
+            var info = new Comet.Core.Engine.ConnectionInfo(
+                url.DevId,
+                _nodeName + ":" + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
+                auth.UserId,
+                url.Uuid,
+                Truncate(upgrade.UserAgent),
+                address,
+                Truncate(upgrade.Origin ?? ""),
+                Truncate(upgrade.AcceptLanguage),
+                auth.Credential);
+            using var connection = new HubConnection(info, url.Compat, _options.OutboundQueueLength);
+            services.Hub.Add(connection);
+            if (admission.IsDraining)
+            {
+                // Admitted just before the drain began, registered after it closed the others.
+                connection.RequestClose(CloseRequest.ServiceRestart);
+            }
+            metrics.WebSocketOpened();
+            LogOpened(info.ConnectionId, info.DevId, info.UserId, url.MajorVersion, url.MinorVersion);
+            try
+            {
+                await RunAsync(socket, connection, auth);
+            }
+            finally
+            {
+                services.Hub.Remove(connection);
+                metrics.WebSocketClosed();
+                LogClosed(info.ConnectionId, connection.CloseRequested?.Reason ?? "closed by the client");
+                try
+                {
+                    await services.Engine.Presence.DisconnectAsync(info);
+                }
+                catch (Exception exception)
+                {
+                    LogDisconnectFailed(exception, info.ConnectionId);
+                }
+            }
         }
         finally
         {
-            services.Hub.Remove(connection);
-            metrics.WebSocketClosed();
-            LogClosed(info.ConnectionId, connection.CloseRequested?.Reason ?? "closed by the client");
-            try
-            {
-                await services.Engine.Presence.DisconnectAsync(info);
-            }
-            catch (Exception exception)
-            {
-                LogDisconnectFailed(exception, info.ConnectionId);
-            }
+            await socket.StopWriterAsync(_options.CloseTimeout);
+            socket.Finish();
         }
     }
 
-    private async Task RunAsync(HttpContext context, WebSocket socket, HubConnection connection, AuthResult auth)
+    private async Task RunAsync(CometWebSocket socket, HubConnection connection, AuthResult auth)
     {
-        var aborted = context.RequestAborted;
-        var writer = new OutboundWriter(socket, connection, _options.MaxBatchBytes, metrics);
         ConnectResult result;
         try
         {
@@ -147,7 +144,7 @@ internal sealed partial class WebSocketConnectionHandler(
         catch (StorageUnavailableException)
         {
             await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, connection.Compat),
-                WebSocketCloseStatus.InternalServerError, "Storage unavailable.", aborted);
+                new CloseRequest(1011, "Storage unavailable."));
             return;
         }
 
@@ -157,46 +154,38 @@ internal sealed partial class WebSocketConnectionHandler(
             greeting.Add(ServerMessages.Error(
                 $"Too many connections: a user may hold at most {services.Limits.MaxConnectionsPerUser} at once.",
                 services.Now, connection.Compat, code: "403"));
-            await writer.SendAllAsync(greeting, aborted);
-            await CloseQuietlyAsync(socket, CloseRequest.TooManyConnections);
+            if (await socket.SendFirstAsync(greeting))
+            {
+                await CloseAsync(socket, CloseRequest.TooManyConnections);
+            }
             return;
         }
         foreach (var queued in result.QueuedMessages)
         {
             greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), connection.Compat));
         }
-        var greeted = false;
-        try
-        {
-            await writer.SendAllAsync(greeting, aborted);
-            // Writes to a connection that was reset may complete without an error: check it is alive.
-            greeted = !aborted.IsCancellationRequested && socket.State == WebSocketState.Open;
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
-        {
-        }
-        if (!greeted)
+        // Writes to a connection that was reset may complete without an error: SendFirstAsync also
+        // checks that it is alive.
+        if (!await socket.SendFirstAsync(greeting))
         {
             // This connection took the user's offline queue; it died before the queue was written, so
             // give the messages back (to the user's other connections, or to the queue) rather than lose them.
             await RequeueAsync(connection, result.QueuedMessages);
             return;
         }
-        connection.OpenGate();
-
-        using var abort = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        // A requested close must finish its handshake in time, or the socket is aborted.
-        using var closing = connection.Closing.Register(() => abort.CancelAfter(_options.CloseTimeout));
-        var session = new ClientSession(services, connection);
-        var writing = WriteThenCloseAsync(socket, connection, writer, abort.Token);
+        socket.Attach(connection);
+        // A requested close must finish its handshake in time, or the connection is dropped.
+        using var closing = connection.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).AbortAfterCloseTimeout(), socket);
+        keepAlive.Add(socket);
         try
         {
-            await ReadAsync(socket, session, abort.Token);
+            connection.OpenGate();
+            await ReadAsync(socket, new ClientSession(services, connection));
         }
         finally
         {
+            keepAlive.Remove(socket);
             connection.Complete();
-            await writing;
         }
     }
 
@@ -225,89 +214,40 @@ internal sealed partial class WebSocketConnectionHandler(
     }
 
     /// <summary>Receives client messages (text or binary), bounded by MaxMessageSize and by the command
-    /// rate, and dispatches them in order.</summary>
-    private async Task ReadAsync(WebSocket socket, ClientSession session, CancellationToken cancellationToken)
+    /// rate, and dispatches them in order, until the client closes or goes away.</summary>
+    private async Task ReadAsync(CometWebSocket socket, ClientSession session)
     {
         var max = _options.MaxMessageSize;
         var rate = new CommandRateLimiter(_options.MaxCommandsPerSecond, _options.MaxRejectedCommands, services.Time);
         var closing = false;
-        byte[]? buffer = null;
-        try
+        while (true)
         {
-            var used = 0;
-            var oversized = false;
-            while (true)
+            var received = await socket.ReceiveAsync();
+            switch (received.Kind)
             {
-                if (used == 0 && !oversized)
-                {
-                    // Between messages hold no buffer: wait with a zero-byte receive (an idle
-                    // connection then costs no 4 KB array) and rent one only when data arrived.
-                    if (buffer is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = null;
-                    }
-                    var ready = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
-                    if (ready.MessageType == WebSocketMessageType.Close)
-                    {
-                        return;
-                    }
-                    buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
-                }
-                buffer ??= ArrayPool<byte>.Shared.Rent(Math.Min(InitialReceiveBuffer, max + 1));
-                if (used == buffer.Length)
-                {
-                    if (buffer.Length > max)
-                    {
-                        oversized = true;
-                        used = 0;
-                    }
-                    else
-                    {
-                        var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
-                        buffer.AsSpan(0, used).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-                }
-                var received = await socket.ReceiveAsync(buffer.AsMemory(used), cancellationToken);
-                if (received.MessageType == WebSocketMessageType.Close)
-                {
+                case ReceivedKind.Ended:
                     return;
-                }
-                used += received.Count;
-                if (used > max)
-                {
-                    oversized = true;
-                    used = 0;
-                }
-                if (!received.EndOfMessage)
-                {
-                    continue;
-                }
-                var verdict = closing ? CommandVerdict.Disconnect : rate.Take();
-                if (verdict != CommandVerdict.Accepted)
-                {
-                    // After an abuse close, what the client still sends before the handshake is ignored.
-                    closing = closing || RejectCommand(session, verdict);
-                }
-                else if (oversized)
-                {
-                    session.SendError($"Message too long: a message may have at most {max} bytes.");
-                }
-                else if (used > 0)
-                {
-                    await CommandDispatcher.DispatchAsync(session, Encoding.UTF8.GetString(buffer, 0, used));
-                }
-                used = 0;
-                oversized = false;
+                case ReceivedKind.Close:
+                    // The client's close, or its answer to ours: answer it (after what is still queued).
+                    await socket.CloseOutputAsync(1000, "", _options.CloseTimeout);
+                    return;
+                case ReceivedKind.ProtocolError:
+                    session.Connection.RequestClose(new CloseRequest(1002, received.Text));
+                    return;
             }
-        }
-        finally
-        {
-            if (buffer is not null)
+            var verdict = closing ? CommandVerdict.Disconnect : rate.Take();
+            if (verdict != CommandVerdict.Accepted)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                // After an abuse close, what the client still sends before the handshake is ignored.
+                closing = closing || RejectCommand(session, verdict);
+            }
+            else if (received.Kind == ReceivedKind.Oversized)
+            {
+                session.SendError($"Message too long: a message may have at most {max} bytes.");
+            }
+            else if (received.Text.Length > 0)
+            {
+                await CommandDispatcher.DispatchAsync(session, received.Text);
             }
         }
     }
@@ -328,95 +268,58 @@ internal sealed partial class WebSocketConnectionHandler(
         return true;
     }
 
-    /// <summary>Answers an upgrade request this node does not take (draining, full, address over its
-    /// rate) with plain HTTP: the status, Retry-After and a one-line reason; no WebSocket is opened.</summary>
-    private static Task RefuseUpgradeAsync(HttpContext context, AdmissionRefusal refusal)
-    {
-        var response = context.Response;
-        response.StatusCode = refusal.StatusCode;
-        response.Headers.RetryAfter = refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        response.Headers.Connection = "close";
-        response.ContentType = "text/plain; charset=utf-8";
-        return response.WriteAsync(refusal.Message, context.RequestAborted);
-    }
-
-    /// <summary>Writes until the queue ends, then completes the close handshake from the server's side.</summary>
-    private static async Task WriteThenCloseAsync(WebSocket socket, HubConnection connection, OutboundWriter writer, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await writer.RunAsync(cancellationToken);
-            if (connection.CloseRequested is { } request)
-            {
-                await socket.CloseOutputAsync((WebSocketCloseStatus)request.Code, request.Reason, cancellationToken);
-            }
-            else if (socket.State == WebSocketState.CloseReceived)
-            {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cancellationToken);
-            }
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
-        {
-            socket.Abort();
-        }
-    }
-
     /// <summary>Sends one message and closes (bad URL, storage down).</summary>
-    private async Task RefuseAsync(WebSocket socket, byte[] message, WebSocketCloseStatus status, string reason, CancellationToken cancellationToken)
+    private async Task RefuseAsync(CometWebSocket socket, byte[] message, CloseRequest close)
     {
-        try
+        if (await socket.SendFirstAsync([message]))
         {
-            await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+            await CloseAsync(socket, close);
         }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
-        {
-            return;
-        }
-        await CloseQuietlyAsync(socket, new CloseRequest((int)status, reason));
     }
 
-    /// <summary>Closes with a handshake bounded by CloseTimeout.</summary>
-    private async Task CloseQuietlyAsync(WebSocket socket, CloseRequest request)
+    /// <summary>Closes before the session began: the close frame, then the client's answer, waited
+    /// for at most CloseTimeout (so the client sees a clean close, not a reset).</summary>
+    private async Task CloseAsync(CometWebSocket socket, CloseRequest close)
     {
-        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
-        try
-        {
-            await socket.CloseAsync((WebSocketCloseStatus)request.Code, request.Reason, timeout.Token);
-        }
-        catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or IOException)
+        await socket.CloseOutputAsync(close.Code, close.Reason, _options.CloseTimeout);
+        var answer = WaitForCloseAsync(socket);
+        if (await Task.WhenAny(answer, Task.Delay(_options.CloseTimeout)) != answer)
         {
             socket.Abort();
+            await answer;
         }
     }
 
-    private static string Header(HttpContext context, string name)
+    private static async Task WaitForCloseAsync(CometWebSocket socket)
     {
-        var value = context.Request.Headers[name].ToString();
-        return value.Length <= MaxHeaderLength ? value : value[..MaxHeaderLength];
+        while ((await socket.ReceiveAsync()).Kind is not (ReceivedKind.Close or ReceivedKind.Ended or ReceivedKind.ProtocolError))
+        {
+        }
     }
+
+    private static string Truncate(string value) => value.Length <= MaxHeaderLength ? value : value[..MaxHeaderLength];
 
     /// <summary>The peer address, or the first X-Forwarded-For entry when the proxy is trusted.</summary>
-    private string ClientAddress(HttpContext context)
+    private string ClientAddress(WebSocketUpgrade upgrade)
     {
-        if (_options.TrustForwardedFor)
+        if (_options.TrustForwardedFor && upgrade.ForwardedFor.Length > 0)
         {
-            var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
-            if (forwarded.Length > 0)
+            var first = upgrade.ForwardedFor.Split(',')[0].Trim();
+            if (first.Length is > 0 and <= 64)
             {
-                var first = forwarded.Split(',')[0].Trim();
-                if (first.Length is > 0 and <= 64)
-                {
-                    return first;
-                }
+                return first;
             }
         }
-        var address = context.Connection.RemoteIpAddress;
+        var address = upgrade.RemoteAddress;
         if (address is null)
         {
             return "";
         }
         return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "WebSocket from origin {Origin} ({RemoteAddress}) refused: not in Comet:WebSocket:AllowedOrigins")]
+    private partial void LogOriginRefused(string origin, string? remoteAddress);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "WebSocket {ConnectionId} opened (dev_id {DevId}, user {UserId}, client v{Major}.{Minor})")]
     private partial void LogOpened(string connectionId, int devId, long userId, int major, int minor);
