@@ -82,7 +82,14 @@ public sealed class HubConnection : IDisposable
     /// closes the connection (a slow consumer must not hold memory or the engine).
     /// </summary>
     /// <returns>True when the message will be sent.</returns>
-    public bool TryEnqueue(OutboundMessage message)
+    public bool TryEnqueue(OutboundMessage message) => TryEnqueue(message, signal: true);
+
+    /// <summary>Wakes the transport's writer (after <see cref="TryEnqueue(OutboundMessage, bool)"/> without a signal).</summary>
+    internal void SignalOutbound() => OutboundReady?.Invoke();
+
+    /// <summary>Queues a message; without <paramref name="signal"/> the caller wakes the writer later
+    /// (<see cref="SignalOutbound"/>), so a big fan-out can spread the writing over threads.</summary>
+    internal bool TryEnqueue(OutboundMessage message, bool signal)
     {
         bool queued;
         lock (_lock)
@@ -104,7 +111,10 @@ public sealed class HubConnection : IDisposable
         }
         if (queued)
         {
-            OutboundReady?.Invoke();
+            if (signal)
+            {
+                OutboundReady?.Invoke();
+            }
             return true;
         }
         CancelClosing();
