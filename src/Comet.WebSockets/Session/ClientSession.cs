@@ -7,7 +7,7 @@ namespace Comet.WebSockets.Session;
 /// <summary>One authenticated WebSocket client: what commands need to answer it and to act for it.</summary>
 internal sealed class ClientSession(SessionServices services, HubConnection connection)
 {
-    private readonly Dictionary<string, bool> _privateGrants = new(StringComparer.Ordinal);
+    private Dictionary<string, bool>? _privateGrants;
 
     public SessionServices Services { get; } = services;
 
@@ -28,8 +28,9 @@ internal sealed class ClientSession(SessionServices services, HubConnection conn
 
     public long Now => Services.Now;
 
-    /// <summary>Backend answers about private channels, cached for the life of the connection.</summary>
-    public IDictionary<string, bool> PrivateGrants => _privateGrants;
+    /// <summary>Backend answers about private channels, cached for the life of the connection (made on
+    /// first use: most connections never ask, and an idle connection should cost little).</summary>
+    public IDictionary<string, bool> PrivateGrants => _privateGrants ??= new(StringComparer.Ordinal);
 
     /// <summary>Queues bytes already encoded for this connection.</summary>
     public void Send(byte[] bytes) => Connection.TryEnqueue(OutboundMessage.Encoded(bytes));

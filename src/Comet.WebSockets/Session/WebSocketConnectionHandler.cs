@@ -136,41 +136,8 @@ internal sealed partial class WebSocketConnectionHandler(
 
     private async Task RunAsync(CometWebSocket socket, HubConnection connection, AuthResult auth)
     {
-        ConnectResult result;
-        try
+        if (!await ConnectAndGreetAsync(socket, connection, auth))
         {
-            result = await services.Engine.Presence.ConnectAsync(connection.Info);
-        }
-        catch (StorageUnavailableException)
-        {
-            await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, connection.Compat),
-                new CloseRequest(1011, "Storage unavailable."));
-            return;
-        }
-
-        var greeting = new List<byte[]> { ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, connection.Compat) };
-        if (!result.Accepted)
-        {
-            greeting.Add(ServerMessages.Error(
-                $"Too many connections: a user may hold at most {services.Limits.MaxConnectionsPerUser} at once.",
-                services.Now, connection.Compat, code: "403"));
-            if (await socket.SendFirstAsync(greeting))
-            {
-                await CloseAsync(socket, CloseRequest.TooManyConnections);
-            }
-            return;
-        }
-        foreach (var queued in result.QueuedMessages)
-        {
-            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), connection.Compat));
-        }
-        // Writes to a connection that was reset may complete without an error: SendFirstAsync also
-        // checks that it is alive.
-        if (!await socket.SendFirstAsync(greeting))
-        {
-            // This connection took the user's offline queue; it died before the queue was written, so
-            // give the messages back (to the user's other connections, or to the queue) rather than lose them.
-            await RequeueAsync(connection, result.QueuedMessages);
             return;
         }
         socket.Attach(connection);
@@ -187,6 +154,51 @@ internal sealed partial class WebSocketConnectionHandler(
             keepAlive.Remove(socket);
             connection.Complete();
         }
+    }
+
+    /// <summary>Joins presence and sends serverInfo and the offline queue (or a refusal); false when the
+    /// session ends here. A method of its own, so the greeting and the queue are not kept for the
+    /// connection's life by the caller's state machine.</summary>
+    private async Task<bool> ConnectAndGreetAsync(CometWebSocket socket, HubConnection connection, AuthResult auth)
+    {
+        ConnectResult result;
+        try
+        {
+            result = await services.Engine.Presence.ConnectAsync(connection.Info);
+        }
+        catch (StorageUnavailableException)
+        {
+            await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, connection.Compat),
+                new CloseRequest(1011, "Storage unavailable."));
+            return false;
+        }
+
+        var greeting = new List<byte[]> { ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, connection.Compat) };
+        if (!result.Accepted)
+        {
+            greeting.Add(ServerMessages.Error(
+                $"Too many connections: a user may hold at most {services.Limits.MaxConnectionsPerUser} at once.",
+                services.Now, connection.Compat, code: "403"));
+            if (await socket.SendFirstAsync(greeting))
+            {
+                await CloseAsync(socket, CloseRequest.TooManyConnections);
+            }
+            return false;
+        }
+        foreach (var queued in result.QueuedMessages)
+        {
+            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), connection.Compat));
+        }
+        // Writes to a connection that was reset may complete without an error: SendFirstAsync also
+        // checks that it is alive.
+        if (!await socket.SendFirstAsync(greeting))
+        {
+            // This connection took the user's offline queue; it died before the queue was written, so
+            // give the messages back (to the user's other connections, or to the queue) rather than lose them.
+            await RequeueAsync(connection, result.QueuedMessages);
+            return false;
+        }
+        return true;
     }
 
     private async Task RequeueAsync(HubConnection connection, IReadOnlyList<Comet.Core.Messages.QueuedMessage> messages)
