@@ -13,16 +13,17 @@ public sealed class KeepAliveTests
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {
-            // Ten pings in the two seconds below; the timeout leaves room for a test machine that
-            // starves the client's receive loop for a second.
+            // A client silent for 2.2 s is dropped, so staying open over the 3.5 s below takes
+            // answered pings; the 2 s timeout leaves room for a loaded test machine that starves the
+            // client's receive loop for a second or so.
             ["Comet:WebSocket:KeepAliveInterval"] = "00:00:00.200",
-            ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:05",
+            ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:02",
         });
         var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await using var _c = client;
 
         // ClientWebSocket answers pings while a receive is pending (the client's pump always is).
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
 
         Assert.Equal(WebSocketState.Open, client.State);
         await client.SendAsync("pipe_count\nweb_k\nm1");
