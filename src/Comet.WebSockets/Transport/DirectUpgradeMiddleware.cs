@@ -17,8 +17,6 @@ namespace Comet.WebSockets.Transport;
 /// <param name="limits">Kestrel's limits, read when a connection arrives (configuration binds them after the listeners are set up).</param>
 internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler, KestrelServerLimits limits)
 {
-    private readonly KestrelServerLimits _limits = limits;
-
     public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => OnConnectedAsync(connection, next);
 
     private async Task OnConnectedAsync(ConnectionContext connection, ConnectionDelegate next)
@@ -57,8 +55,8 @@ internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler
     private async Task<(bool Handled, HandshakeParser.Request? Request)> ReadFirstRequestAsync(ConnectionContext connection)
     {
         var input = connection.Transport.Input;
-        var maxHead = _limits.MaxRequestLineSize + _limits.MaxRequestHeadersTotalSize;
-        using var timeout = new CancellationTokenSource(_limits.KeepAliveTimeout);
+        var maxHead = limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize;
+        using var timeout = new CancellationTokenSource(limits.KeepAliveTimeout);
         var started = false;
         while (true)
         {
@@ -80,9 +78,9 @@ internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler
             if (!started && !buffer.IsEmpty)
             {
                 started = true;
-                timeout.CancelAfter(_limits.RequestHeadersTimeout);
+                timeout.CancelAfter(limits.RequestHeadersTimeout);
             }
-            var verdict = HandshakeParser.Parse(buffer, _limits.MaxRequestLineSize, maxHead, out var request, out var end);
+            var verdict = HandshakeParser.Parse(buffer, limits.MaxRequestLineSize, maxHead, out var request, out var end);
             if (verdict == HandshakeParser.Verdict.NeedMore && !result.IsCompleted)
             {
                 input.AdvanceTo(buffer.Start, buffer.End);

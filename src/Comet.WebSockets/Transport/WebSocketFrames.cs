@@ -68,7 +68,8 @@ internal static class WebSocketFrames
     public static bool IsValidKey(ReadOnlySpan<char> key)
     {
         Span<byte> decoded = stackalloc byte[18];
-        return key.Trim().Length == 24 && Convert.TryFromBase64Chars(key.Trim(), decoded, out var written) && written == 16;
+        key = key.Trim();
+        return key.Length == 24 && Convert.TryFromBase64Chars(key, decoded, out var written) && written == 16;
     }
 
     private static void WriteHeader(Span<byte> span, byte opcode, int length)
