@@ -6,20 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Its tools come from scripts/install-test-deps.sh (the one list of test packages).
 missing=()
 command -v docker-compose >/dev/null || missing+=(docker-compose)
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v openssl >/dev/null || missing+=(openssl)
 python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
 if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "check-deploy needs: ${missing[*]} (sudo apt-get install -y ${missing[*]})" >&2
-    exit 1
-  fi
+  echo "check-deploy needs: ${missing[*]}. Run scripts/install-test-deps.sh (as root) first." >&2
+  exit 1
 fi
 
 COMET_PASSWORD=check docker-compose -f compose/docker-compose.yml config -q

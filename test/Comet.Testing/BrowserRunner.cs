@@ -8,14 +8,12 @@ namespace Comet.Testing;
 /// </summary>
 public static class BrowserRunner
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     public static string Directory => Path.Combine(RepositoryRoot.Path, "test", "clients", "browser");
 
     public static async Task<JsonObject> RunAsync(string script, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
         var node = RequiredTool.Node;
-        var chromium = File.Exists(ChromiumPath) ? ChromiumPath : RequiredTool.Find("chromium", "apt-get install -y chromium");
+        var chromium = RequiredTool.Chromium;
         if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "playwright-core")))
         {
             throw new InvalidOperationException(
