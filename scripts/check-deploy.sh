@@ -37,8 +37,10 @@ def fail(message):
 # The image: multi-stage, non-root, a HEALTHCHECK that needs no curl or shell.
 docker = pathlib.Path("compose/Dockerfile").read_text()
 if len(re.findall(r"^FROM ", docker, re.M)) < 2: fail("compose/Dockerfile is not multi-stage")
+for arg in ("SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:", "RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:"):
+    if not re.search(r"^ARG " + re.escape(arg), docker, re.M): fail(f"compose/Dockerfile's base image argument {arg.split('=')[0]} does not default to the official image")
 if not re.search(r"^USER \$APP_UID", docker, re.M): fail("compose/Dockerfile does not run as the non-root user")
-if not re.search(r'^HEALTHCHECK .*\n?.*CMD \["dotnet", "/app/Comet.Gateway.dll", "probe"', docker, re.M):
+if not re.search(r'^HEALTHCHECK .*\n?.*CMD \["/app/Comet.Gateway", "probe"', docker, re.M):
     fail("compose/Dockerfile's HEALTHCHECK does not use the gateway's probe")
 
 for path in ["helm/comet-gateway/Chart.yaml", "helm/comet-gateway/values.yaml", "compose/otel-collector.yaml"]:
