@@ -34,9 +34,11 @@ public sealed class CometQLOptions
         ErrorMessage = "Comet:CometQL:AuthPlugin must be mysql_native_password or caching_sha2_password.")]
     public string AuthPlugin { get; set; } = "mysql_native_password";
 
-    /// <summary>Open CometQL connections this node accepts; beyond it a client gets "Too many connections".</summary>
+    /// <summary>Open CometQL connections this node accepts; beyond it a client gets "Too many connections".
+    /// Backends hold a few pooled connections each (MySQL's own default is 151); every one takes a file
+    /// descriptor that WebSockets cannot use, so the default stays well under any open-file limit.</summary>
     [Range(1, 1_000_000)]
-    public int MaxConnections { get; set; } = 10_000;
+    public int MaxConnections { get; set; } = 1_000;
 
     /// <summary>How long a client may take to log in before the connection is closed.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]

@@ -3,6 +3,7 @@ using Comet.Core;
 using Comet.Gateway.Drain;
 using Comet.Redis;
 using Comet.WebSockets;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Gateway;
 
@@ -17,6 +18,11 @@ public static class GatewayApp
     {
         var builder = WebApplication.CreateBuilder(args);
         var configuration = builder.Configuration;
+        // KestrelEndpoints binds these addresses itself. Left in the configuration, Kestrel would see them
+        // too and warn at every start that it overrides them. An empty value would make the host fall back
+        // to the value it read at start; ";" is a list of no addresses.
+        var urls = configuration[WebHostDefaults.ServerUrlsKey];
+        configuration[WebHostDefaults.ServerUrlsKey] = ";";
 
         builder.Services.AddCometCore(configuration);
         if (string.IsNullOrWhiteSpace(configuration["Comet:Redis:Configuration"]))
@@ -35,7 +41,12 @@ public static class GatewayApp
         builder.Services.AddKestrelLimits(configuration);
 
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
-            KestrelEndpoints.Configure(kestrel, context.Configuration));
+        {
+            // The first code to read options (builder.Build() creates the server): check them all here,
+            // so that every problem is reported at once (StartupProblems), not the first one read.
+            kestrel.ApplicationServices.GetService<IStartupValidator>()?.Validate();
+            KestrelEndpoints.Configure(kestrel, urls);
+        });
         // Socket completions run inline on the socket engine's threads (SocketEngineDefaults) or on the
         // thread pool; either way letting Kestrel's pipes continue inline saves one more hop per read and
         // per write (its IOQueue): a CometQL round trip and every WebSocket frame sent. Measured in

@@ -14,9 +14,8 @@ namespace Comet.Gateway;
 /// </summary>
 internal static class KestrelEndpoints
 {
-    public static void Configure(KestrelServerOptions kestrel, IConfiguration configuration)
+    public static void Configure(KestrelServerOptions kestrel, string? urls)
     {
-        var urls = configuration["urls"];
         if (string.IsNullOrWhiteSpace(urls))
         {
             urls = GatewayApp.DefaultUrls;
@@ -47,13 +46,13 @@ internal static class KestrelEndpoints
         if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal),
                 UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new InvalidOperationException(
+            throw UrlProblem(
                 $"The URL '{url}' is not supported: use http://HOST:PORT, or https://HOST:PORT with a certificate in Comet:Tls.");
         }
         var https = uri.Scheme == Uri.UriSchemeHttps;
         if (https && !tls.IsConfigured)
         {
-            throw new InvalidOperationException(
+            throw UrlProblem(
                 $"The URL '{url}' is https but no certificate is configured: set Comet:Tls:CertificateFile + KeyFile or Comet:Tls:PfxFile (or terminate TLS at the load balancer and use http://).");
         }
         Action<ListenOptions> configure = listen =>
@@ -74,7 +73,10 @@ internal static class KestrelEndpoints
         }
         else
         {
-            throw new InvalidOperationException($"The URL '{url}' must name an IP address, localhost, * or +.");
+            throw UrlProblem($"The URL '{url}' must name an IP address, localhost, * or +.");
         }
     }
+
+    private static OptionsValidationException UrlProblem(string message) =>
+        new("urls", typeof(KestrelServerOptions), [message]);
 }

@@ -6,7 +6,14 @@ if (HealthProbe.IsProbe(args))
 {
     return await HealthProbe.RunAsync(args[1]);
 }
-var app = GatewayApp.Build(args);
-SocketEngineDefaults.LogMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Comet.Gateway.SocketEngine"));
-await app.RunAsync();
-return 0;
+try
+{
+    var app = GatewayApp.Build(args);
+    SocketEngineDefaults.LogMode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Comet.Gateway.SocketEngine"));
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception e) when (StartupProblems.Of(e) is { Count: > 0 } problems)
+{
+    return await StartupProblems.ReportAsync(problems);
+}

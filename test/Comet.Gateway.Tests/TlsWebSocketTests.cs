@@ -36,7 +36,7 @@ public sealed class TlsWebSocketTests
     [Fact]
     public async Task An_https_url_without_a_certificate_fails_start_with_a_clear_message()
     {
-        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => TestGateway.StartAsync(new Dictionary<string, string>
+        var error = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => TestGateway.StartAsync(new Dictionary<string, string>
         {
             ["urls"] = "https://127.0.0.1:0",
         }));

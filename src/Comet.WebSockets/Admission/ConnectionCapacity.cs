@@ -26,7 +26,7 @@ internal sealed record ConnectionCapacity(int MaxConnections, long? DescriptorLi
     public const string CometQLMaxConnectionsKey = "Comet:CometQL:MaxConnections";
 
     /// <summary>The default of <c>Comet:CometQL:MaxConnections</c> (CometQLOptions; a test checks they agree).</summary>
-    public const int CometQLMaxConnectionsDefault = 10_000;
+    public const int CometQLMaxConnectionsDefault = 1_000;
 
     /// <summary>True when a configured value exceeds what the descriptor limit allows.</summary>
     public bool ExceedsDescriptors => DescriptorLimit is not null && MaxConnections > DescriptorAllows;

@@ -42,6 +42,17 @@ public sealed class ConnectionCapacityTests
         Assert.False(ConnectionCapacity.Resolve(70_000, 10_000, descriptorLimit: null).ExceedsDescriptors);
     }
 
+    [Theory]
+    [InlineData(20_000)]    // these machines (and many CI runners)
+    [InlineData(1_048_576)] // a container's usual limit
+    public void The_defaults_are_quiet_on_a_20000_file_machine_and_in_a_1M_file_container(long descriptorLimit)
+    {
+        var capacity = ConnectionCapacity.Resolve(configured: null, new CometQLOptions().MaxConnections, descriptorLimit);
+        Assert.False(capacity.CometQLSqueezed);
+        Assert.False(capacity.ExceedsDescriptors);
+        Assert.Equal(descriptorLimit - ConnectionCapacity.ProcessDescriptors - new CometQLOptions().MaxConnections, capacity.MaxConnections);
+    }
+
     [Fact]
     public void The_reserve_for_CometQL_uses_the_CometQL_default() =>
         Assert.Equal(ConnectionCapacity.CometQLMaxConnectionsDefault, new CometQLOptions().MaxConnections);
