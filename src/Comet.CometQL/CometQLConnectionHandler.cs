@@ -1,5 +1,6 @@
 using System.Net;
 using Comet.Core.Diagnostics;
+using Comet.Core.ProxyProtocol;
 using Comet.Core.Security;
 using Comet.CometQL.Execution;
 using Comet.CometQL.Limits;
@@ -94,4 +95,5 @@ internal sealed record SessionServices(
     TlsCertificate Tls,
     FailedLoginTracker FailedLogins,
     CometQLInstruments Instruments,
+    ProxyProtocolInstruments ProxyInstruments,
     ILogger Logger);

@@ -23,6 +23,7 @@ public static class CometQLErrors
     public const int TooManyNames = 21;
     public const int AccessDeniedCode = 403;
     public const int HostBlockedCode = 1129;
+    public const int HostNotAllowedCode = 1130;
     public const int TooManyConnectionsFromAddressCode = 1203;
     public const int InternalServer = 500;
 

@@ -1,4 +1,5 @@
 using Comet.Core.Diagnostics;
+using Comet.Core.ProxyProtocol;
 using Comet.Core.Security;
 using Comet.CometQL.Execution;
 using Comet.CometQL.Limits;
@@ -22,6 +23,7 @@ public static class CometQLServiceCollectionExtensions
                 "Comet:CometQL:RequireTls is on but no certificate is configured: set Comet:Tls:CertificateFile + KeyFile or Comet:Tls:PfxFile.")
             .ValidateOnStart();
         services.AddCometTls(configuration);
+        services.AddProxyProtocol(configuration);
         services.AddSingleton<DatabaseSelector>();
         services.AddSingleton<MeterStatus>();
         services.AddSingleton<StatementExecutor>();
@@ -36,6 +38,7 @@ public static class CometQLServiceCollectionExtensions
             sp.GetRequiredService<TlsCertificate>(),
             sp.GetRequiredService<FailedLoginTracker>(),
             sp.GetRequiredService<CometQLInstruments>(),
+            sp.GetRequiredService<ProxyProtocolInstruments>(),
             sp.GetRequiredService<ILogger<CometQLConnectionHandler>>()));
         services.AddSingleton(sp => new CometQLConnectionHandler(
             sp.GetRequiredService<SessionServices>(),

@@ -50,6 +50,7 @@ internal sealed partial class CometQLSession
     private PacketWriter _packets;
     private SslStream? _tls;
     private bool _tlsRequested;
+    private bool _firstPacketRead;
     private uint _lastStatementId;
     private Phase _phase = Phase.HandshakeResponse;
     private HandshakeResponse41? _pendingLogin;
@@ -139,6 +140,15 @@ internal sealed partial class CometQLSession
             {
                 while (keepOpen && !_tlsRequested)
                 {
+                    if (!_firstPacketRead && buffer.Length >= PacketFramer.HeaderSize)
+                    {
+                        _firstPacketRead = true;
+                        if (IsProxyHeader(buffer))
+                        {
+                            await RefuseProxyHeaderAsync();
+                            return;
+                        }
+                    }
                     var outcome = PacketFramer.TryRead(ref buffer, _options.MaxPacketSize, out var sequenceId, out var payload);
                     if (outcome == PacketFramer.Outcome.NeedMoreData)
                     {

@@ -1,5 +1,6 @@
 using System.Net;
 using Comet.CometQL;
+using Comet.Core.ProxyProtocol;
 using Comet.Core.Security;
 using Comet.WebSockets;
 using Microsoft.AspNetCore.Connections;
@@ -35,6 +36,7 @@ internal static class KestrelEndpoints
         }
         kestrel.Listen(address, cometQL.Port, listen =>
         {
+            listen.UseProxyProtocol(ProxyProtocolPorts.CometQL, CometQLProxyRefusal.WriteAsync);
             listen.UseConnectionHandler<CometQLConnectionHandler>();
             endpoint.ListenOptions = listen;
         });
@@ -57,6 +59,8 @@ internal static class KestrelEndpoints
         }
         Action<ListenOptions> configure = listen =>
         {
+            // The PROXY header comes first on the wire, before TLS and the HTTP request.
+            listen.UseProxyProtocol(ProxyProtocolPorts.Http, ProxyRefusals.WriteHttpAsync);
             if (https)
             {
                 listen.UseHttps(tls.Certificate!);

@@ -1,4 +1,5 @@
 using Comet.Core.Hub;
+using Comet.Core.ProxyProtocol;
 using Comet.WebSockets.Admission;
 using Comet.WebSockets.Origins;
 using Comet.WebSockets.PrivateChannels;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Comet.WebSockets;
@@ -36,6 +38,7 @@ public static class CometWebSocketExtensions
         services.AddSingleton<KeepAliveSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<KeepAliveSweeper>());
         services.AddWebSocketOriginCheck(configuration);
+        services.AddProxyProtocol(configuration);
         return services;
     }
 
@@ -46,7 +49,10 @@ public static class CometWebSocketExtensions
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(kestrel);
-        var middleware = new DirectUpgradeMiddleware(listen.ApplicationServices.GetRequiredService<WebSocketConnectionHandler>(), kestrel.Limits);
+        var services = listen.ApplicationServices;
+        var middleware = new DirectUpgradeMiddleware(services.GetRequiredService<WebSocketConnectionHandler>(), kestrel.Limits,
+            services.GetRequiredService<ProxyProtocolInstruments>(),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Comet.WebSockets.Transport"));
         listen.Use(middleware.Wrap);
         return listen;
     }

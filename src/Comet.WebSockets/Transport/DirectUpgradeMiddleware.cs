@@ -1,5 +1,7 @@
 using System.Buffers;
+using Comet.Core.ProxyProtocol;
 using Comet.WebSockets.Session;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Connections;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -15,7 +17,13 @@ namespace Comet.WebSockets.Transport;
 /// per delivery). Every other first request, untouched, goes on to the HTTP stack.
 /// </summary>
 /// <param name="limits">Kestrel's limits, read when a connection arrives (configuration binds them after the listeners are set up).</param>
-internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler, KestrelServerLimits limits)
+/// <param name="proxyInstruments">Counts PROXY headers refused here: from a peer that is not a trusted proxy (a trusted
+/// proxy's header was read before, by ProxyProtocolMiddleware).</param>
+internal sealed partial class DirectUpgradeMiddleware(
+    WebSocketConnectionHandler handler,
+    KestrelServerLimits limits,
+    ProxyProtocolInstruments proxyInstruments,
+    ILogger logger)
 {
     public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => OnConnectedAsync(connection, next);
 
@@ -43,6 +51,22 @@ internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler
         else if (!handled)
         {
             await next(connection);
+        }
+    }
+
+    /// <summary>A PROXY header from a peer that is not a trusted proxy: 400 with the reason, then close.</summary>
+    private async Task RefuseProxyHeaderAsync(ConnectionContext connection)
+    {
+        var message = ProxyRefusals.Untrusted(connection.RemoteEndPoint);
+        proxyInstruments.Refused("http", "untrusted");
+        LogProxyHeaderRefused(logger, connection.RemoteEndPoint, message);
+        try
+        {
+            await ProxyRefusals.WriteHttpAsync(connection.Transport.Output, message);
+        }
+        catch (Exception exception) when (exception is IOException or ConnectionAbortedException or InvalidOperationException)
+        {
+            // The peer is gone already.
         }
     }
 
@@ -80,6 +104,18 @@ internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler
                 started = true;
                 timeout.CancelAfter(limits.RequestHeadersTimeout);
             }
+            var proxy = ProxyHeaderParser.Detect(buffer);
+            if (proxy == ProxyHeaderParser.Signature.Partial && !result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            if (proxy is ProxyHeaderParser.Signature.V1 or ProxyHeaderParser.Signature.V2)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                await RefuseProxyHeaderAsync(connection);
+                return (true, null);
+            }
             var verdict = HandshakeParser.Parse(buffer, limits.MaxRequestLineSize, maxHead, out var request, out var end);
             if (verdict == HandshakeParser.Verdict.NeedMore && !result.IsCompleted)
             {
@@ -96,4 +132,7 @@ internal sealed class DirectUpgradeMiddleware(WebSocketConnectionHandler handler
             return (false, null);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "http: connection from {Peer} refused: {Reason}")]
+    private static partial void LogProxyHeaderRefused(ILogger logger, System.Net.EndPoint? peer, string reason);
 }
