@@ -103,16 +103,19 @@ start_redis() {
 
 # Starts gateway $1 on its recorded ports (new ones the first time); wait_ready waits for it.
 launch_node() {
-  local i=$1 http cometql dll
+  local i=$1 http cometql management dll
   [ -f "$state/node$i.http" ] || { free_port >"$state/node$i.http"; free_port >"$state/node$i.cometql"; }
+  [ -f "$state/node$i.management" ] || free_port >"$state/node$i.management"
   http=$(cat "$state/node$i.http")
   cometql=$(cat "$state/node$i.cometql")
+  management=$(cat "$state/node$i.management")
   dll=$(gateway_dll)
   local settings=(
     "ASPNETCORE_ENVIRONMENT=Production"
     "ASPNETCORE_URLS=http://127.0.0.1:$http"
     "Comet__NodeName=node$i"
     "Comet__CometQL__Port=$cometql"
+    "Comet__Management__Port=$management"
     "Comet__Redis__Configuration=127.0.0.1:$(cat "$state/redis.port")"
     "Comet__Password=$(cat "$state/password")"
     "Comet__WebSocket__TrustForwardedFor=true"
@@ -244,8 +247,9 @@ cmd_status() {
   printf 'haproxy: %s\n' "$(alive "$state/haproxy.pid" && echo running || echo STOPPED)"
   for ((i = 1; i <= n; i++)); do
     ready=$(http_status "$(cat "$state/node$i.http")" /health/ready)
-    printf 'node%s:   http 127.0.0.1:%s cometql 127.0.0.1:%s %s ready=%s\n' "$i" "$(cat "$state/node$i.http")" \
-      "$(cat "$state/node$i.cometql")" "$(alive "$state/node$i.pid" && echo running || echo STOPPED)" "$ready"
+    printf 'node%s:   http 127.0.0.1:%s cometql 127.0.0.1:%s metrics http://127.0.0.1:%s/metrics %s ready=%s\n' "$i" \
+      "$(cat "$state/node$i.http")" "$(cat "$state/node$i.cometql")" "$(cat "$state/node$i.management")" \
+      "$(alive "$state/node$i.pid" && echo running || echo STOPPED)" "$ready"
   done
 }
 

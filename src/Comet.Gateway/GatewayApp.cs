@@ -1,6 +1,7 @@
 using Comet.CometQL;
 using Comet.Core;
 using Comet.Gateway.Drain;
+using Comet.Gateway.Management;
 using Comet.Redis;
 using Comet.WebSockets;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,9 @@ public static class GatewayApp
         }
         builder.Services.AddCometQL(configuration);
         builder.Services.AddCometWebSockets(configuration);
-        builder.Services.AddGatewayTelemetry(configuration);
+        var management = builder.Services.AddManagement(configuration);
+        builder.Services.AddGatewayTelemetry(configuration, prometheus: management);
+        builder.Services.AddHostedService<StorageAvailabilityGauge>();
         builder.Services.AddGatewayDrain(configuration);
         builder.Services.AddSingleton<CometQLEndpoint>();
         builder.Services.AddKestrelLimits(configuration);
@@ -54,6 +57,7 @@ public static class GatewayApp
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
 
         var app = builder.Build();
+        app.UseManagementEndpoints();
         app.UseCometHttpHeaders();
         app.UseCometWebSockets();
         app.MapCometHttpEndpoints();

@@ -9,65 +9,68 @@ using OpenTelemetry.Trace;
 namespace Comet.Gateway;
 
 /// <summary>
-/// Exports metrics (meter <c>Comet.Gateway</c>, plus ASP.NET Core's and Kestrel's) and traces
-/// (<see cref="CometTracing.SourceName"/>) over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
-/// The exporters read the standard <c>OTEL_*</c> variables themselves (protocol, headers, export
-/// interval, batch delay, resource attributes). The hosting extensions package is not available
-/// here, so the SDK's builders are wired into DI by hand: created at start, disposed (flushed) at stop.
+/// OpenTelemetry through the hosting extensions: the gateway's meter (<c>Comet.Gateway</c>), ASP.NET
+/// Core's and Kestrel's, and the runtime's (<c>System.Runtime</c>: GC, thread pool, JIT, exceptions).
+/// Metrics are served to Prometheus on the management port's <c>/metrics</c> when it is enabled
+/// (ManagementEndpoints), and exported over OTLP with traces (<see cref="CometTracing.SourceName"/>)
+/// when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; the OTLP exporter reads the other <c>OTEL_*</c>
+/// variables itself (protocol, headers, interval, resource attributes).
 /// </summary>
 internal static class GatewayTelemetry
 {
     /// <summary>The service name when <c>OTEL_SERVICE_NAME</c> does not give one.</summary>
     public const string DefaultServiceName = "comet-gateway";
 
-    public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The meters the gateway exports.</summary>
+    public static readonly string[] Meters =
+    [
+        CometMetrics.MeterName,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "System.Runtime",
+    ];
+
+    public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services, IConfiguration configuration, bool prometheus)
     {
-        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!otlp && !prometheus)
         {
             return services;
         }
         var serviceName = configuration["OTEL_SERVICE_NAME"];
-        services.AddSingleton(sp => Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(Resource(sp, serviceName))
-            .AddMeter(CometMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel",
-                "Microsoft.AspNetCore.Http.Connections")
-            .AddOtlpExporter()
-            .Build());
-        services.AddSingleton(sp => Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(Resource(sp, serviceName))
-            .AddSource(CometTracing.SourceName)
-            .AddOtlpExporter()
-            .Build());
-        services.AddHostedService<ProviderActivator>();
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddDetector(sp => new NodeResource(sp, serviceName)))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Meters);
+                if (prometheus)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(CometTracing.SourceName).AddOtlpExporter());
+        }
         return services;
     }
 
-    /// <summary>The default resource (it reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES) plus this node's name.</summary>
-    private static ResourceBuilder Resource(IServiceProvider services, string? serviceName)
+    /// <summary>The service (unless OTEL_SERVICE_NAME names it) and this node's name as its instance id.</summary>
+    private sealed class NodeResource(IServiceProvider services, string? serviceName) : IResourceDetector
     {
-        var node = services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
-        var builder = ResourceBuilder.CreateDefault();
-        if (string.IsNullOrWhiteSpace(serviceName))
+        public Resource Detect()
         {
-            builder.AddService(DefaultServiceName, serviceInstanceId: node);
+            var node = services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
+            var attributes = new Dictionary<string, object> { ["service.instance.id"] = node };
+            if (string.IsNullOrWhiteSpace(serviceName))
+            {
+                attributes["service.name"] = DefaultServiceName;
+            }
+            return new Resource(attributes);
         }
-        else
-        {
-            builder.AddAttributes([new KeyValuePair<string, object>("service.instance.id", node)]);
-        }
-        return builder;
-    }
-
-    /// <summary>Creates the providers at start so that they collect from the first request.</summary>
-    private sealed class ProviderActivator(MeterProvider meters, TracerProvider traces) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = meters;
-            _ = traces;
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Comet.CometQL;
 using Comet.Core.ProxyProtocol;
 using Comet.Core.Security;
+using Comet.Gateway.Management;
 using Comet.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -40,6 +41,25 @@ internal static class KestrelEndpoints
             listen.UseConnectionHandler<CometQLConnectionHandler>();
             endpoint.ListenOptions = listen;
         });
+
+        ListenManagement(kestrel);
+    }
+
+    /// <summary>Binds the management port (plain HTTP: /metrics and the status page) unless it is disabled.</summary>
+    private static void ListenManagement(KestrelServerOptions kestrel)
+    {
+        var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ManagementOptions>>().Value;
+        if (!options.Enabled)
+        {
+            return;
+        }
+        if (!IPAddress.TryParse(options.Address, out var address))
+        {
+            throw new OptionsValidationException(ManagementOptions.SectionName, typeof(ManagementOptions),
+                [$"Comet:Management:Address '{options.Address}' is not an IP address."]);
+        }
+        var endpoint = kestrel.ApplicationServices.GetRequiredService<ManagementEndpoint>();
+        kestrel.Listen(address, options.Port, listen => endpoint.ListenOptions = listen);
     }
 
     /// <summary>Binds one <c>http://</c> or <c>https://</c> (wss, with the <c>Comet:Tls</c> certificate) URL.</summary>

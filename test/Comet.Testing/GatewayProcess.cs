@@ -12,12 +12,13 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private GatewayProcess(Process process, string nodeName, int httpPort, int cometQLPort)
+    private GatewayProcess(Process process, string nodeName, int httpPort, int cometQLPort, int managementPort)
     {
         _process = process;
         NodeName = nodeName;
         HttpPort = httpPort;
         CometQLPort = cometQLPort;
+        ManagementPort = managementPort;
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -27,7 +28,11 @@ public sealed class GatewayProcess : IAsyncDisposable
     public string NodeName { get; }
     public int HttpPort { get; }
     public int CometQLPort { get; }
+    public int ManagementPort { get; }
     public Uri HttpUri => new($"http://127.0.0.1:{HttpPort}");
+
+    /// <summary>The management port: /metrics and the status page.</summary>
+    public Uri ManagementUri => new($"http://127.0.0.1:{ManagementPort}");
     public Uri WebSocketUri => new($"ws://127.0.0.1:{HttpPort}");
     public bool HasExited => _process.HasExited;
 
@@ -71,6 +76,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var dll = Path.Combine(AppContext.BaseDirectory, "Comet.Gateway.dll");
         var httpPort = FreePort.Next();
         var cometQLPort = FreePort.Next();
+        var managementPort = FreePort.Next();
         var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
@@ -92,6 +98,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         info.Environment["Comet__Password"] = TestGateway.Password;
         info.Environment["Comet__NodeName"] = nodeName;
         info.Environment["Comet__CometQL__Port"] = cometQLPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment["Comet__Management__Port"] = managementPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         // Stop at once; drain tests set their own Comet:Drain settings.
         info.Environment["Comet__Drain__Delay"] = "00:00:00";
@@ -102,7 +109,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the gateway.");
-        var node = new GatewayProcess(process, nodeName, httpPort, cometQLPort);
+        var node = new GatewayProcess(process, nodeName, httpPort, cometQLPort, managementPort);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         // Generous: on a loaded build machine a cold start of the runtime alone can take tens of seconds.
         var deadline = DateTime.UtcNow.AddSeconds(90);

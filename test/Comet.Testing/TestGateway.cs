@@ -1,5 +1,6 @@
 using System.Globalization;
 using Comet.Gateway;
+using Comet.Gateway.Management;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -141,6 +142,7 @@ public sealed class TestGateway : IAsyncDisposable
                 "--Comet:Password", Password,
                 "--Comet:NodeName", nodeName,
                 "--Comet:CometQL:Port", "0",
+                "--Comet:Management:Port", "0",
                 "--Logging:LogLevel:Default", "Warning",
                 // Stop at once; drain tests set their own (later arguments win).
                 "--Comet:Drain:Delay", "00:00:00",
@@ -164,8 +166,9 @@ public sealed class TestGateway : IAsyncDisposable
 
             var cometQL = app.Services.GetRequiredService<CometQLEndpoint>().EndPoint
                 ?? throw new InvalidOperationException("The CometQL endpoint was not bound.");
+            var management = app.Services.GetRequiredService<ManagementEndpoint>().EndPoint?.Port;
             var http = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-                .Addresses.Select(a => new Uri(a)).First(u => u.Port != cometQL.Port);
+                .Addresses.Select(a => new Uri(a)).First(u => u.Port != cometQL.Port && u.Port != management);
             return new GatewayNode(app, http.Port, cometQL.Port);
         }
 

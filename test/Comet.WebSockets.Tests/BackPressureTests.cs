@@ -1,3 +1,4 @@
+using Comet.Testing.Clients;
 using Comet.Core.Messages;
 using Comet.Testing;
 using Comet.WebSockets.Tests.Support;

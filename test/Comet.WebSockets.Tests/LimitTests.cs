@@ -1,3 +1,4 @@
+using Comet.Testing.Clients;
 using System.Net.WebSockets;
 using Comet.Testing;
 using Comet.WebSockets.Tests.Support;

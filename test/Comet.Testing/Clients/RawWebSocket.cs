@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Comet.WebSockets.Tests.Support;
+namespace Comet.Testing.Clients;
 
 /// <summary>
 /// A WebSocket client on a bare TCP socket: it sees the server's HTTP answer to the upgrade exactly
