@@ -1,6 +1,5 @@
 using Comet.Core.Diagnostics;
 using Comet.Core.Options;
-using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -39,7 +38,7 @@ internal static class GatewayTelemetry
         }
         var serviceName = configuration["OTEL_SERVICE_NAME"];
         var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddDetector(sp => new NodeResource(sp, serviceName)))
+            .ConfigureResource(resource => resource.AddDetector(new NodeResource(NodeName(configuration), serviceName)))
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(Meters);
@@ -59,12 +58,22 @@ internal static class GatewayTelemetry
         return services;
     }
 
+    /// <summary>
+    /// The node name as CometOptions binds it, read without its validation: the meter provider is built
+    /// while the options are validated, and a problem in them is StartupProblems' to report, not this one's.
+    /// </summary>
+    private static string NodeName(IConfiguration configuration)
+    {
+        var options = new CometOptions();
+        configuration.GetSection(CometOptions.SectionName).Bind(options);
+        return options.NodeName;
+    }
+
     /// <summary>The service (unless OTEL_SERVICE_NAME names it) and this node's name as its instance id.</summary>
-    private sealed class NodeResource(IServiceProvider services, string? serviceName) : IResourceDetector
+    private sealed class NodeResource(string node, string? serviceName) : IResourceDetector
     {
         public Resource Detect()
         {
-            var node = services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
             var attributes = new Dictionary<string, object> { ["service.instance.id"] = node };
             if (string.IsNullOrWhiteSpace(serviceName))
             {
