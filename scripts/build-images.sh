@@ -28,7 +28,7 @@ die() { echo "build-images: $*" >&2; exit 1; }
 # shown only when the build fails.
 build() {
   local output
-  if ! output=$(docker build "$@" 2>&1); then
+  if ! output=$(docker build --force-rm "$@" 2>&1); then
     echo "$output" | grep -v -e '^DEPRECATED: The legacy builder' -e '^ *BuildKit is currently disabled' -e '^ *environment-variable\.$' >&2
     return 1
   fi

@@ -1,0 +1,2 @@
+// One compose cluster at a time: five containers on two cores.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

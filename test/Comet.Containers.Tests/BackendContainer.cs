@@ -1,0 +1,41 @@
+using Comet.Testing;
+
+namespace Comet.Containers.Tests;
+
+/// <summary>
+/// A backend host on the compose network: a container of the tools image (mysql client, bash) with its
+/// own address, as a web backend behind the same load balancer as others would be.
+/// </summary>
+public sealed class BackendContainer : IAsyncDisposable
+{
+    private BackendContainer(string name, string address)
+    {
+        Name = name;
+        Address = address;
+    }
+
+    public string Name { get; }
+    public string Address { get; }
+
+    public static async Task<BackendContainer> StartAsync(ComposeCluster cluster, string suffix)
+    {
+        var name = $"{cluster.Project}-{suffix}";
+        await DockerEngine.RunAsync("run", "-d", "--rm", "--name", name, "--network", cluster.Network, cluster.ToolsImage, "sleep", "600");
+        var address = (await DockerEngine.RunAsync("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name)).Trim();
+        return new BackendContainer(name, address);
+    }
+
+    /// <summary>Runs a bash script in the container; returns what it printed (stdout and stderr).</summary>
+    public async Task<string> BashAsync(string script)
+    {
+        var result = await ProcessRunner.RunAsync("docker", ["exec", Name, "bash", "-c", script], timeout: TimeSpan.FromMinutes(2));
+        return result.StandardOutput + result.StandardError;
+    }
+
+    /// <summary>The mysql client against <paramref name="host"/>:3307; prints the result or the error.</summary>
+    public Task<string> MysqlAsync(string host, string password, string sql) =>
+        BashAsync($"mysql -h {host} -P 3307 -uroot -p'{password}' --skip-ssl -N -e \"{sql}\" 2>&1");
+
+    public async ValueTask DisposeAsync() =>
+        await ProcessRunner.RunAsync("docker", ["rm", "-f", Name], timeout: TimeSpan.FromMinutes(1));
+}
