@@ -27,7 +27,9 @@ test_packages=(
   openssl         # TLS certificates for HAProxy
   python3         # cluster.sh and check-deploy.sh
   python3-yaml    # check-deploy.sh reads the chart's and the collector's YAML
-  docker-compose  # check-deploy.sh: docker-compose config
+  docker-compose  # check-deploy.sh: docker-compose config; Comet.Containers.Tests brings compose up
+  docker.io       # the Docker engine (dockerd, started by scripts/test.sh): compose and Testcontainers tests
+  debootstrap     # scripts/build-images.sh makes the Debian base image with it (no registry here)
   procps          # kill: GatewayProcess stops gateways with SIGTERM
   util-linux      # prlimit: DescriptorLimitTests start a gateway with a low open-file limit
 )

@@ -98,7 +98,7 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
     [Fact]
     public async Task When_redis_is_away_operations_fail_fast_and_when_it_returns_presence_is_restored()
     {
-        await using var own = await RedisServer.StartAsync();
+        await using var own = await RedisServer.StartOwnedAsync();
         if (!own.IsOwned)
         {
             Assert.Fail("This test stops and restarts Redis: run it with a redis-server it can own (unset REDIS_URL).");

@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Testcontainers.Redis;
 
 namespace Comet.Testing;
 
 /// <summary>
-/// A real <c>redis-server</c> for tests: the one in <c>REDIS_URL</c> (host:port) if set, else a
-/// fresh one started on a free loopback port with no persistence, stopped on dispose.
+/// A real <c>redis-server</c> for tests: the one in <c>REDIS_URL</c> (host:port) if set, else a fresh
+/// one with no persistence, removed on dispose: a container (Testcontainers.Redis) or a process on a
+/// free loopback port, as <see cref="TestRedisMode"/> decides. Servers a test kills and restarts, or
+/// starts with its own arguments, are always processes (<see cref="StartOwnedAsync"/>): restarting on the
+/// same port and an abrupt kill are one call each on a process.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
+    private RedisContainer? _container;
     private string? _directory;
     private IReadOnlyList<string> _extraArguments = [];
 
@@ -22,7 +27,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string Host { get; }
     public int Port { get; private set; }
-    public bool IsOwned => _process is not null;
+    public bool IsOwned => _process is not null || _container is not null;
 
     /// <summary>A StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"{Host}:{Port}";
@@ -35,13 +40,26 @@ public sealed class RedisServer : IAsyncDisposable
             var parts = url.Replace("redis://", "", StringComparison.Ordinal).TrimEnd('/').Split(':');
             return new RedisServer(parts[0], parts.Length > 1 ? int.Parse(parts[1], CultureInfo.InvariantCulture) : 6379);
         }
+        if (TestRedisMode.UsesContainers)
+        {
+            return await StartContainerAsync();
+        }
         var server = new RedisServer("127.0.0.1", FreePort.Next());
         await server.StartProcessAsync();
         return server;
     }
 
+    private static async Task<RedisServer> StartContainerAsync()
+    {
+        var container = new RedisBuilder(TestRedisMode.Image)
+            .WithCommand("--save", "", "--appendonly", "no")
+            .Build();
+        await container.StartAsync();
+        return new RedisServer(container.Hostname, container.GetMappedPublicPort(RedisBuilder.RedisPort)) { _container = container };
+    }
+
     /// <summary>
-    /// Always starts a fresh server of its own (REDIS_URL is ignored) with extra <c>redis-server</c>
+    /// Always starts a process a fresh server of its own (REDIS_URL is ignored) with extra <c>redis-server</c>
     /// arguments, e.g. <c>--requirepass secret</c>.
     /// </summary>
     public static async Task<RedisServer> StartOwnedAsync(params string[] extraArguments)
@@ -54,6 +72,10 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Stops an owned server abruptly (SHUTDOWN NOSAVE semantics: the process is killed).</summary>
     public void Kill()
     {
+        if (_container is not null)
+        {
+            throw new InvalidOperationException("Kill and restart need a redis-server process: start this server with StartOwnedAsync.");
+        }
         if (_process is { HasExited: false })
         {
             _process.Kill(entireProcessTree: true);
@@ -111,8 +133,13 @@ public sealed class RedisServer : IAsyncDisposable
         throw new TimeoutException($"redis-server did not listen on {Port} within 10 s.");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync();
+            return;
+        }
         Kill();
         _process?.Dispose();
         if (_directory is not null)
@@ -125,6 +152,5 @@ public sealed class RedisServer : IAsyncDisposable
             {
             }
         }
-        return ValueTask.CompletedTask;
     }
 }

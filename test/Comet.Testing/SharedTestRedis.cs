@@ -1,8 +1,8 @@
 namespace Comet.Testing;
 
 /// <summary>
-/// One real redis-server for the whole test process, started on first use and killed at process
-/// exit, so that cluster-mode gateways do not pay a Redis start each.
+/// One real redis-server for the whole test process (a container or a process, TestRedisMode), started
+/// on first use and removed at process exit, so that cluster-mode gateways do not pay a Redis start each.
 /// </summary>
 internal static class SharedTestRedis
 {
@@ -13,7 +13,7 @@ internal static class SharedTestRedis
     private static async Task<RedisServer> StartAsync()
     {
         var server = await RedisServer.StartAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
         return server;
     }
 }

@@ -20,7 +20,9 @@ public static class TestPrerequisites
         "openssl",        // LocalCluster, check-deploy.sh
         "python3",        // scripts/cluster.sh, check-deploy.sh
         "python3-yaml",   // check-deploy.sh
-        "docker-compose", // check-deploy.sh
+        "docker-compose", // check-deploy.sh, ComposeCluster
+        "docker.io",      // DockerEngine: dockerd for ComposeCluster and Testcontainers.Redis
+        "debootstrap",    // scripts/build-images.sh
         "procps",         // GatewayProcess: kill -TERM
         "util-linux",     // RequiredTool.Prlimit
     ];

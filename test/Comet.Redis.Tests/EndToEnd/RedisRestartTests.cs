@@ -11,7 +11,7 @@ public sealed class RedisRestartTests
     [Fact]
     public async Task While_redis_is_down_cometql_fails_fast_sockets_stay_open_and_everything_recovers_after()
     {
-        await using var redis = await RedisServer.StartAsync();
+        await using var redis = await RedisServer.StartOwnedAsync();
         if (!redis.IsOwned)
         {
             Assert.Fail("This test restarts Redis: run it with a redis-server it can own (unset REDIS_URL).");
