@@ -81,7 +81,7 @@ public sealed class CometQLConnectionHandler : ConnectionHandler
         _instruments.Rejected(reason);
         CometQLLog.ConnectionRefused(_services.Logger, connection.RemoteEndPoint, reason);
         var packets = new PacketWriter(connection.Transport.Output);
-        ErrorPacket.Write(packets, error.Code, error.Message);
+        ErrorPacket.Write(packets, error);
         await connection.Transport.Output.FlushAsync();
     }
 }

@@ -34,6 +34,12 @@ public sealed class CometQLOptions
         ErrorMessage = "Comet:CometQL:AuthPlugin must be mysql_native_password or caching_sha2_password.")]
     public string AuthPlugin { get; set; } = "mysql_native_password";
 
+    /// <summary>True: integer columns (ids, unix times, counts, lengths) are declared BIGINT, as MySQL
+    /// declares them, so typed readers work (MySqlConnector's GetInt64, Dapper) and drivers that map
+    /// types return numbers (PDO in PHP 8.1+, node mysql2, prepared statements). False: every column is
+    /// VAR_STRING as in CppComet, for a backend that compares such values as strings (docs/compatibility.md).</summary>
+    public bool TypedIntegerColumns { get; set; } = true;
+
     /// <summary>Open CometQL connections this node accepts; beyond it a client gets "Too many connections".
     /// Backends hold a few pooled connections each (MySQL's own default is 151); every one takes a file
     /// descriptor that WebSockets cannot use, so the default stays well under any open-file limit.</summary>

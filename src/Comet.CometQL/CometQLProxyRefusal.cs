@@ -14,7 +14,7 @@ public static class CometQLProxyRefusal
     public static async ValueTask WriteAsync(PipeWriter output, string message)
     {
         ArgumentNullException.ThrowIfNull(output);
-        ErrorPacket.Write(new PacketWriter(output), CometQLErrors.HostNotAllowedCode, message);
+        ErrorPacket.Write(new PacketWriter(output), CometQLErrors.HostNotAllowedCode, message, SqlStates.General);
         await output.FlushAsync();
     }
 }

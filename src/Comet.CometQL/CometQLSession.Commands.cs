@@ -148,7 +148,7 @@ internal sealed partial class CometQLSession
         {
             var status = ServerStatus.AutoCommit | (i < statements.Count - 1 ? ServerStatus.MoreResultsExist : ServerStatus.None);
             var result = await _executor.ExecuteAsync(statements[i], _session);
-            await ResultSetWriter.WriteAsync(_packets, _output, result, _session.Database ?? "", binary, status);
+            await ResultSetWriter.WriteAsync(_packets, _output, result, _session.Database ?? "", binary, status, _options.TypedIntegerColumns);
         }
     }
 
@@ -161,7 +161,8 @@ internal sealed partial class CometQLSession
         {
             foreach (var column in table.Columns)
             {
-                ColumnDefinitionPacket.Write(_packets, _session.Database ?? "", table.Name, column);
+                ColumnDefinitionPacket.Write(_packets, _session.Database ?? "", table.Name, column,
+                    _options.TypedIntegerColumns ? table.KindOf(column) : ColumnKind.Text);
             }
         }
         EofPacket.Write(_packets, ServerStatus.AutoCommit);

@@ -22,7 +22,7 @@ internal sealed partial class CometQLSession
         CometQLLog.ConnectionRefused(_logger, _connection.RemoteEndPoint, message);
         // After the greeting (0) and the client's packet (1), the client reads the answer as 2.
         _packets.SequenceId = 2;
-        ErrorPacket.Write(_packets, CometQLErrors.HostNotAllowedCode, message);
+        ErrorPacket.Write(_packets, CometQLErrors.HostNotAllowedCode, message, SqlStates.General);
         await _output.FlushAsync();
     }
 }

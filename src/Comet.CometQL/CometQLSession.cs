@@ -261,7 +261,7 @@ internal sealed partial class CometQLSession
 
     private void WriteOk() => OkPacket.Write(_packets, 0, 0, ServerStatus.AutoCommit);
 
-    private void WriteError(CometQLError error) => ErrorPacket.Write(_packets, error.Code, error.Message);
+    private void WriteError(CometQLError error) => ErrorPacket.Write(_packets, error);
 
     /// <summary>20 random bytes without NUL (the greeting NUL-terminates the second part).</summary>
     private static byte[] CreateScramble()

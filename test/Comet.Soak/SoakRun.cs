@@ -1,7 +1,7 @@
 using System.Globalization;
 using Comet.Testing;
 using Comet.Testing.Clients;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.Soak;
 

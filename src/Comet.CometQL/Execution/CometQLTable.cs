@@ -28,6 +28,10 @@ internal abstract class CometQLTable
     /// <summary>SHOW COLUMNS' Type for each column.</summary>
     public virtual string ColumnType(string column) => "varchar(255)";
 
+    /// <summary>A <c>bigint</c> column of SHOW COLUMNS holds integers; every other one text.</summary>
+    public ColumnKind KindOf(string column) =>
+        ColumnType(column).StartsWith("bigint", StringComparison.Ordinal) ? ColumnKind.Integer : ColumnKind.Text;
+
     /// <summary>True when SELECT may omit the WHERE (revoked_tokens lists every token).</summary>
     protected virtual bool SelectWithoutKey => false;
 
@@ -53,11 +57,13 @@ internal abstract class CometQLTable
         var rows = await ReadAsync(context, keys);
 
         var names = new string[positions.Length];
+        var kinds = new ColumnKind[positions.Length];
         for (var i = 0; i < positions.Length; i++)
         {
             names[i] = Columns[positions[i]];
+            kinds[i] = KindOf(names[i]);
         }
-        var result = new ResultSet(Name, names);
+        var result = new ResultSet(Name, names, kinds);
         var offset = select.Limit?.Offset ?? 0;
         var count = select.Limit?.Count ?? int.MaxValue;
         for (var r = offset; r < rows.Count && result.Rows.Count < count; r++)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Comet.CometQL.Execution;
 using Comet.CometQL.Serialization;
 
 namespace Comet.CometQL.Protocol;
@@ -5,13 +7,15 @@ namespace Comet.CometQL.Protocol;
 /// <summary>A result row in the binary protocol (COM_STMT_EXECUTE): 0x00, NULL bitmap (offset 2), values.</summary>
 internal static class BinaryRowPacket
 {
-    public static void Write(PacketWriter packets, IReadOnlyList<string?> values)
+    /// <param name="typed">True when integer columns were declared LONGLONG (8 bytes, little-endian);
+    /// otherwise every column is VAR_STRING, a length-encoded string.</param>
+    public static void Write(PacketWriter packets, IReadOnlyList<string?> values, ResultSet set, bool typed)
     {
         var bitmapLength = (values.Count + 7 + 2) / 8;
         var max = 1 + bitmapLength;
         for (var i = 0; i < values.Count; i++)
         {
-            max += values[i] is { } value ? PayloadWriter.MaxLengthEncodedStringSize(value) : 0;
+            max += values[i] is { } value ? Math.Max(8, PayloadWriter.MaxLengthEncodedStringSize(value)) : 0;
         }
         var packet = packets.Begin(max);
         var payload = PacketWriter.PayloadOf(packet);
@@ -21,15 +25,18 @@ internal static class BinaryRowPacket
         w.WriteZeros(bitmapLength);
         for (var i = 0; i < values.Count; i++)
         {
-            if (values[i] is { } value)
-            {
-                // Every column is declared VAR_STRING, whose binary form is a length-encoded string.
-                w.WriteLengthEncodedString(value);
-            }
-            else
+            if (values[i] is not { } value)
             {
                 var bit = i + 2;
                 payload[bitmapStart + (bit / 8)] |= (byte)(1 << (bit % 8));
+            }
+            else if (typed && set.KindOf(i) == ColumnKind.Integer)
+            {
+                w.WriteUInt64(unchecked((ulong)long.Parse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)));
+            }
+            else
+            {
+                w.WriteLengthEncodedString(value);
             }
         }
         packets.End(packet, w.Position);

@@ -10,7 +10,9 @@ internal static class ResultSetWriter
     /// <summary>Rows written between flushes, so a large answer never sits whole in the output buffer.</summary>
     private const int RowsPerFlush = 256;
 
-    public static async ValueTask WriteAsync(PacketWriter packets, PipeWriter output, StatementResult result, string database, bool binary, ServerStatus status)
+    /// <param name="typedIntegers">Comet:CometQL:TypedIntegerColumns: integer columns as BIGINT, else every column VAR_STRING.</param>
+    public static async ValueTask WriteAsync(PacketWriter packets, PipeWriter output, StatementResult result, string database, bool binary,
+        ServerStatus status, bool typedIntegers)
     {
         if (result is OkResult ok)
         {
@@ -19,9 +21,9 @@ internal static class ResultSetWriter
         }
         var set = (ResultSet)result;
         ColumnCountPacket.Write(packets, set.Columns.Count);
-        foreach (var column in set.Columns)
+        for (var c = 0; c < set.Columns.Count; c++)
         {
-            ColumnDefinitionPacket.Write(packets, database, set.Table, column);
+            ColumnDefinitionPacket.Write(packets, database, set.Table, set.Columns[c], typedIntegers ? set.KindOf(c) : ColumnKind.Text);
         }
         EofPacket.Write(packets, status & ~ServerStatus.MoreResultsExist);
         for (var i = 0; i < set.Rows.Count; i++)
@@ -33,7 +35,7 @@ internal static class ResultSetWriter
             }
             if (binary)
             {
-                BinaryRowPacket.Write(packets, row);
+                BinaryRowPacket.Write(packets, row, set, typedIntegers);
             }
             else
             {

@@ -1,6 +1,6 @@
 using System.Net;
 using Comet.Benchmarks.Target;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.Benchmarks.Clients;
 

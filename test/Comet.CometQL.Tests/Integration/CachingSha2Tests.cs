@@ -1,5 +1,5 @@
 using Comet.Testing;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.CometQL.Tests.Integration;
 
@@ -32,7 +32,7 @@ public sealed class CachingSha2Tests : IAsyncLifetime
         {
             await connection.OpenAsync();
             await using var command = new MySqlCommand("SELECT time FROM users_time WHERE id = 1", connection);
-            Assert.Equal("-1", await command.ExecuteScalarAsync());
+            Assert.Equal(-1L, await command.ExecuteScalarAsync());
         }
 
         var php = await ScriptClients.PhpAsync(Gateway, "501", "star_chat.php");

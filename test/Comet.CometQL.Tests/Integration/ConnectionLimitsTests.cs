@@ -1,5 +1,5 @@
 using Comet.Testing;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.CometQL.Tests.Integration;
 

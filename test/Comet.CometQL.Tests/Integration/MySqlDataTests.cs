@@ -2,12 +2,36 @@ using MySql.Data.MySqlClient;
 
 namespace Comet.CometQL.Tests.Integration;
 
-/// <summary>MySql.Data 8.0.16 (Connector/NET), as .NET backends use it.</summary>
+/// <summary>
+/// MySql.Data 8.0.16 (Connector/NET, 2019), the driver older .NET backends still run: a compatibility
+/// target. The other tests use MySqlConnector (MySqlConnectorTests).
+/// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class MySqlDataTests(GatewayFixture fixture)
 {
-    private Task<MySqlConnection> OpenAsync(string user = "root") =>
-        CometQLBackend.OpenConnectionAsync(fixture.Gateway.ConnectionString(user));
+    private async Task<MySqlConnection> OpenAsync(string user = "root")
+    {
+        var connection = new MySqlConnection(fixture.Gateway.ConnectionString(user));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static async Task<List<string?[]>> RowsAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string?[]>();
+        while (await reader.ReadAsync())
+        {
+            var row = new string?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
 
     [Fact]
     public async Task Opens_and_reads_the_server_version()
@@ -27,13 +51,13 @@ public sealed class MySqlDataTests(GatewayFixture fixture)
             Assert.Equal(2, await insert.ExecuteNonQueryAsync());
             Assert.Equal(5, insert.LastInsertedId);
         }
-        var rows = await CometQLBackend.RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6, 7)");
+        var rows = await RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6, 7)");
         Assert.Equal([["5", "h5"], ["6", "h6"]], rows);
         await using (var delete = new MySqlCommand("DELETE FROM users_auth WHERE id = 5", connection))
         {
             Assert.Equal(0, await delete.ExecuteNonQueryAsync());
         }
-        Assert.Equal([["6", "h6"]], await CometQLBackend.RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6)"));
+        Assert.Equal([["6", "h6"]], await RowsAsync(connection, "SELECT id, hash FROM users_auth WHERE id IN (5, 6)"));
     }
 
     [Fact]
@@ -61,7 +85,7 @@ public sealed class MySqlDataTests(GatewayFixture fixture)
         var e = await Assert.ThrowsAsync<MySqlException>(() => bad.ExecuteReaderAsync());
         Assert.Equal(15, e.Number);
         Assert.Equal("Table doesn't exist", e.Message);
-        Assert.Equal([["1", "-1"]], await CometQLBackend.RowsAsync(connection, "SELECT id, time FROM users_time WHERE id = 1"));
+        Assert.Equal([["1", "-1"]], await RowsAsync(connection, "SELECT id, time FROM users_time WHERE id = 1"));
     }
 
     [Fact]

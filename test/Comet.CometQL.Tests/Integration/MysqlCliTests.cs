@@ -48,11 +48,11 @@ public sealed class MysqlCliTests(GatewayFixture fixture)
     }
 
     [Theory]
-    [InlineData("sel", "ERROR 17 (HY000) at line 1: Data is too short")]
-    [InlineData("select * from nope where id = 1", "ERROR 15 (HY000) at line 1: Table doesn't exist")]
-    [InlineData("selekt 1", "ERROR 3 (HY000) at line 1: Syntax error in query")]
+    [InlineData("sel", "ERROR 17 (42000) at line 1: Data is too short")]
+    [InlineData("select * from nope where id = 1", "ERROR 15 (42S02) at line 1: Table doesn't exist")]
+    [InlineData("selekt 1", "ERROR 3 (42000) at line 1: Syntax error in query")]
     [InlineData("insert into users_time (id, time) values (1, 2)", "ERROR 10 (HY000) at line 1: Table `users_time` is read only")]
-    [InlineData("select * from users_auth where id = 1 or id = 2", "ERROR 2 (HY000) at line 1: Operator OR is not yet implemented")]
+    [InlineData("select * from users_auth where id = 1 or id = 2", "ERROR 2 (42000) at line 1: Operator OR is not yet implemented")]
     public async Task Errors_are_printed_with_the_CppComet_code_and_text(string sql, string expected)
     {
         var result = await MysqlCli.RunAsync(fixture.Gateway, sql);

@@ -1,6 +1,6 @@
 using Comet.Testing;
 using Microsoft.Extensions.Options;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.CometQL.Tests.Integration;
 

@@ -186,12 +186,12 @@ public sealed class WireProtocolTests(GatewayFixture fixture)
         byte[] execute = [.. BitConverter.GetBytes(id), 0, 1, 0, 0, 0, 0, 1, 0x08, 0, .. BitConverter.GetBytes(5L)];
         Assert.Equal(2, RawMySqlClient.Error(await client.CommandAsync(0x17, execute)).Code);
 
-        // A binary result set: 0x00, NULL bitmap, then length-encoded strings.
+        // A binary result set: 0x00, NULL bitmap, then the values: the BIGINT id as 8 bytes, little-endian.
         var first = await client.CommandAsync(0x17, execute);
         var rows = await client.ReadResultSetAsync(first);
         var row = Assert.Single(rows);
         Assert.Equal(0x00, row[0]);
-        Assert.Equal("5", Encoding.UTF8.GetString(row, 3, row[2]));
+        Assert.Equal(5L, BitConverter.ToInt64(row, 2));
 
         Assert.Equal(0x00, (await client.CommandAsync(0x1A, BitConverter.GetBytes(id)))[0]);
         await client.WritePacketAsync(0, [0x19, .. BitConverter.GetBytes(id)]); // CLOSE: no answer

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.Hardening.Tests.Faults;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 
 namespace Comet.Hardening.Tests.Security;
 

@@ -1,11 +1,11 @@
 using System.Data;
-using MySql.Data.MySqlClient;
+using MySqlConnector;
 using Xunit;
 
 namespace Comet.Testing.Clients;
 
 /// <summary>
-/// A site backend talking CometQL through MySql.Data 8.0.16 (Connector/NET), with helpers that
+/// A site backend talking CometQL through MySqlConnector (what .NET backends use), with helpers that
 /// return what a backend would look at. Open one for a session, or use the static one-shot helpers.
 /// </summary>
 public sealed class CometQLBackend : IAsyncDisposable
@@ -14,11 +14,11 @@ public sealed class CometQLBackend : IAsyncDisposable
 
     public MySqlConnection Connection { get; }
 
-    /// <summary>Opens a session; <paramref name="extra"/> is appended to the connection string (e.g. ";AllowBatch=true").</summary>
+    /// <summary>Opens a session; <paramref name="extra"/> is appended to the connection string (e.g. ";ConnectionTimeout=5").</summary>
     public static Task<CometQLBackend> OpenAsync(TestGateway gateway, string user = "root", string extra = "") =>
         OpenAsync(gateway.ConnectionString(user) + extra);
 
-    /// <summary>Opens a session; <paramref name="extra"/> is appended to the connection string (e.g. ";AllowBatch=true").</summary>
+    /// <summary>Opens a session; <paramref name="extra"/> is appended to the connection string (e.g. ";ConnectionTimeout=5").</summary>
     public static Task<CometQLBackend> OpenAsync(GatewayProcess node, string user = "root", string extra = "") =>
         OpenAsync(node.ConnectionString(user) + extra);
 
@@ -83,7 +83,8 @@ public sealed class CometQLBackend : IAsyncDisposable
             var row = new string?[columns.Length];
             for (var i = 0; i < row.Length; i++)
             {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+                // As text whatever the column's type (integer columns are BIGINT), as the tests compare them.
+                row[i] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture);
             }
             rows.Add(row);
         }

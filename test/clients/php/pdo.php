@@ -37,6 +37,7 @@ try {
     $out['error'] = null;
 } catch (PDOException $e) {
     $out['error'] = $e->errorInfo[1] . ' ' . $e->errorInfo[2];
+    $out['sqlstate'] = $e->errorInfo[0];
 }
 $out['after_error'] = $pdo->query('SELECT time FROM users_time WHERE id = 4')->fetchColumn();
 $out['quoted'] = $pdo->query('SELECT data FROM users_data WHERE id = ' . $pdo->quote('21'))->fetchColumn() === $data;

@@ -22,7 +22,7 @@ internal sealed class PipesMessagesTable : CometQLTable
     public override string ColumnType(string column) => column switch
     {
         "message" => "text",
-        "time" or "index" or "user_id" => "int(11)",
+        "time" or "index" or "user_id" => "bigint(20)",
         _ => "varchar(64)",
     };
 

@@ -10,7 +10,7 @@ internal sealed class PipesSettingsTable : CometQLTable
     public override string Name => "pipes_settings";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => column == "length" ? "int(11)" : "varchar(64)";
+    public override string ColumnType(string column) => column == "length" ? "bigint(20)" : "varchar(64)";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

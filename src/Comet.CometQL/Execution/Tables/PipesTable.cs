@@ -10,7 +10,7 @@ internal sealed class PipesTable : CometQLTable
     public override string Name => "pipes";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => column == "users" ? "int(11)" : "varchar(64)";
+    public override string ColumnType(string column) => column == "users" ? "bigint(20)" : "varchar(64)";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

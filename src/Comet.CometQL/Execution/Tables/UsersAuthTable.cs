@@ -13,7 +13,7 @@ internal sealed class UsersAuthTable : CometQLTable
     public override string Name => "users_auth";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => column == "id" ? "int(11)" : "varchar(32)";
+    public override string ColumnType(string column) => column == "id" ? "bigint(20)" : "varchar(32)";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

@@ -10,7 +10,7 @@ internal sealed class UsersDataTable : CometQLTable
     public override string Name => "users_data";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => column == "id" ? "int(11)" : "text";
+    public override string ColumnType(string column) => column == "id" ? "bigint(20)" : "text";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

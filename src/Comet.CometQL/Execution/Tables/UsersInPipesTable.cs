@@ -10,7 +10,7 @@ internal sealed class UsersInPipesTable : CometQLTable
     public override string Name => "users_in_pipes";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => column == "user_id" ? "int(11)" : "varchar(255)";
+    public override string ColumnType(string column) => column == "user_id" ? "bigint(20)" : "varchar(255)";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

@@ -12,7 +12,7 @@ internal sealed class UsersMessagesTable : CometQLTable
 
     public override string ColumnType(string column) => column switch
     {
-        "id" => "int(11)",
+        "id" => "bigint(20)",
         "message" => "text",
         _ => "varchar(64)",
     };

@@ -10,7 +10,7 @@ internal sealed class UsersTimeTable : CometQLTable
     public override string Name => "users_time";
     public override IReadOnlyList<string> Columns => ColumnNames;
 
-    public override string ColumnType(string column) => "int(11)";
+    public override string ColumnType(string column) => "bigint(20)";
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {

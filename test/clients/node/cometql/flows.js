@@ -36,13 +36,13 @@ const mysql = require('mysql2/promise');
     await connection.query('SELECT * FROM users_auth');
     out.error = null;
   } catch (e) {
-    out.error = { errno: e.errno, message: e.message };
+    out.error = { errno: e.errno, sqlState: e.sqlState, message: e.message };
   }
   try {
     await connection.execute('SELECT * FROM nope WHERE id = ?', [1]);
     out.executeError = null;
   } catch (e) {
-    out.executeError = { errno: e.errno, message: e.message };
+    out.executeError = { errno: e.errno, sqlState: e.sqlState, message: e.message };
   }
   const [afterError] = await connection.query('SELECT time FROM users_time WHERE id = 3');
   out.afterError = afterError;
