@@ -43,7 +43,8 @@ if not re.search(r"^USER \$APP_UID", docker, re.M): fail("compose/Dockerfile doe
 if not re.search(r'^HEALTHCHECK .*\n?.*CMD \["/app/Comet.Gateway", "probe"', docker, re.M):
     fail("compose/Dockerfile's HEALTHCHECK does not use the gateway's probe")
 
-for path in ["helm/comet-gateway/Chart.yaml", "helm/comet-gateway/values.yaml", "compose/otel-collector.yaml"]:
+for path in ["helm/comet-gateway/Chart.yaml", "helm/comet-gateway/values.yaml", "compose/otel-collector.yaml", "compose/prometheus.yml",
+             "compose/grafana/provisioning/datasources/prometheus.yaml", "compose/grafana/provisioning/dashboards/comet.yaml"]:
     yaml.safe_load(pathlib.Path(path).read_text())
 
 # Every .Values.x.y a template uses exists in values.yaml; every top-level value is in the README.

@@ -44,6 +44,7 @@ public static class CometCoreServiceCollectionExtensions
     {
         services.TryAddSingleton<MemoryEngine>();
         services.TryAddSingleton<ICometEngine>(sp => sp.GetRequiredService<MemoryEngine>());
+        services.TryAddSingleton<IClusterNodes, SingleNode>();
         return services;
     }
 }

@@ -2,6 +2,7 @@ using Comet.CometQL;
 using Comet.Core;
 using Comet.Gateway.Drain;
 using Comet.Gateway.Management;
+using Comet.Gateway.Management.Status;
 using Comet.Redis;
 using Comet.WebSockets;
 using Microsoft.Extensions.Options;
@@ -62,6 +63,10 @@ public static class GatewayApp
         app.UseCometWebSockets();
         app.MapCometHttpEndpoints();
         app.MapCometClientScripts();
+        if (management)
+        {
+            app.MapStatusPage();
+        }
         return app;
     }
 }

@@ -55,6 +55,9 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     /// <summary>This node's lease and reaper (tests drive the reaper directly).</summary>
     internal NodeLease Lease => Running.Lease;
 
+    /// <summary>The running node's Redis client and keys (RedisClusterNodes reads the leases with them).</summary>
+    internal NodeContext Context => Running.Context;
+
     private Started Running => _started ?? throw new InvalidOperationException("The Redis engine has not been started.");
 
     public async Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken)

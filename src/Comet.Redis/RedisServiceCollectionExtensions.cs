@@ -16,6 +16,7 @@ public static class RedisServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddSingleton<RedisEngine>();
         services.TryAddSingleton<ICometEngine>(sp => sp.GetRequiredService<RedisEngine>());
+        services.TryAddSingleton<IClusterNodes, Node.RedisClusterNodes>();
         return services;
     }
 }

@@ -133,6 +133,13 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
     public int CountLocalSubscribers(int devId, string pipe) =>
         _byPipe.TryGetValue(new PipeKey(devId, pipe), out var list) ? list.Snapshot.Length : 0;
 
+    /// <summary>The pipes with the most local subscribers, most first (the status page).</summary>
+    public IReadOnlyList<PipeSubscribers> TopPipes(int count) =>
+        [.. _byPipe.Select(p => new PipeSubscribers(p.Key.DevId, p.Key.Pipe, p.Value.Snapshot.Length))
+            .Where(p => p.Subscribers > 0)
+            .OrderByDescending(p => p.Subscribers).ThenBy(p => p.Pipe, StringComparer.Ordinal)
+            .Take(count)];
+
     /// <summary>The connections on this node now (a copy: drains close them one by one).</summary>
     public IReadOnlyList<HubConnection> SnapshotConnections() => [.. _byId.Values];
 
@@ -258,4 +265,7 @@ public sealed partial class LocalHub : ILocalDelivery, IDisposable
 }
 
 /// <summary>What a subscription update changed: the engine is told only the difference.</summary>
+/// <summary>A pipe of one dev_id and how many of this node's connections are subscribed to it.</summary>
+public sealed record PipeSubscribers(int DevId, string Pipe, int Subscribers);
+
 public sealed record SubscriptionChange(IReadOnlyList<string> Added, IReadOnlyList<string> Removed);
