@@ -1,4 +1,4 @@
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 
 namespace Comet.Benchmarks.Clients;
 

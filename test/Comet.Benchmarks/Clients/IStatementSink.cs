@@ -1,6 +1,6 @@
 using System.Net;
 using Comet.Benchmarks.Target;
-using MySqlConnector;
+using MySql.Data.MySqlClient;
 
 namespace Comet.Benchmarks.Clients;
 
