@@ -26,11 +26,12 @@ internal sealed record StatusSnapshot(
         var engine = services.GetRequiredService<ICometEngine>();
         var node = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Comet.Core.Options.CometOptions>>().Value.NodeName;
         var nodes = await services.GetRequiredService<IClusterNodes>().GetNodesAsync(cancellationToken);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
         return new StatusSnapshot(
             node,
             engine.GetType().Name.Replace("Engine", "", StringComparison.Ordinal).ToLowerInvariant(),
             engine.IsReady,
-            (long)(DateTime.UtcNow - System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds,
+            (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
             nodes,
             metrics.WebSocketConnections,
             metrics.CometQLConnections,
