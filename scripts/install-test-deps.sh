@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 # Every Debian package the tests and scripts/test.sh use, in install order. Add new ones here (and to
 # test/Comet.Testing/TestPrerequisites.cs, which the dry-run test compares with this list).
 test_packages=(
-  redis-server    # RedisServer: the Redis engine's tests and every multi-node test
+  redis-server    # RedisServer: the Redis engine's tests and every multi-node test; sentinels too (--sentinel)
+  redis-tools     # redis-cli: RedisClusterSet creates the test Cluster with it
   mariadb-client  # the mysql CLI
   php-cli         # PHP backends (test/clients/php)
   php-mysql       # mysqli and PDO's pdo_mysql: php-cli alone has neither

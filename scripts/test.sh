@@ -57,6 +57,15 @@ COMET_TEST_REDIS=process COMET_TEST_NODES=3 dotnet test test/Comet.WebSockets.Te
   --logger "trx" --results-directory "$results/three-nodes" \
   --blame-hang-timeout 10m || status=$?
 
+# And once more on each highly available topology: a Sentinel set (1 master, 1 replica, 3 sentinels)
+# and a Redis Cluster (3 masters, 3 replicas), started from redis-server processes on loopback
+# (test/Comet.Testing/Redis). The failover tests themselves are in Comet.Redis.Tests (Topologies).
+for topology in sentinel cluster; do
+  COMET_TEST_REDIS=process COMET_TEST_TOPOLOGY=$topology COMET_TEST_NODES=3 dotnet test test/Comet.WebSockets.Tests -c Release --no-build \
+    --logger "trx" --results-directory "$results/three-nodes-$topology" \
+    --blame-hang-timeout 10m || status=$?
+done
+
 passed=0
 failed=0
 for trx in $(find "$results" -name '*.trx'); do

@@ -27,6 +27,7 @@ public static class CometCoreServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.TryAddSingleton(sp => new NodeIdentity(sp.GetRequiredService<IOptions<CometOptions>>().Value.NodeName));
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<CometMetrics>();

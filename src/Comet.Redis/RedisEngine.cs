@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Options;
+using Comet.Redis.Client;
 using Comet.Redis.Node;
 using Comet.Redis.Stores;
 using Microsoft.Extensions.Logging;
@@ -18,7 +20,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     private const int LaneCount = 64;
 
     private readonly RedisEngineOptions _options;
-    private readonly string _node;
+    private readonly NodeIdentity _identity;
     private readonly LimitsOptions _limits;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -26,16 +28,16 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     private Started? _started;
 
     public RedisEngine(
-        IOptions<RedisEngineOptions> options, IOptions<CometOptions> comet, IOptions<LimitsOptions> limits,
+        IOptions<RedisEngineOptions> options, NodeIdentity identity, IOptions<LimitsOptions> limits,
         TimeProvider time, ILogger<RedisEngine> logger, CometMetrics metrics)
-        : this(options.Value, comet.Value.NodeName, limits.Value, time, logger, metrics)
+        : this(options.Value, identity, limits.Value, time, logger, metrics)
     {
     }
 
-    internal RedisEngine(RedisEngineOptions options, string node, LimitsOptions limits, TimeProvider time, ILogger? logger = null, CometMetrics? metrics = null)
+    internal RedisEngine(RedisEngineOptions options, NodeIdentity identity, LimitsOptions limits, TimeProvider time, ILogger? logger = null, CometMetrics? metrics = null)
     {
         _options = options;
-        _node = node;
+        _identity = identity;
         _limits = limits;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
@@ -47,10 +49,16 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     public IMessageBus Bus => Running.Bus;
     public IPresence Presence => Running.Presence;
 
-    public bool IsReady => _started is { } s && s.Context.Client.IsAvailable && s.Context.Router.NodeChannelsSubscribed && s.Lease.IsFresh;
+    /// <summary>Ready while the node's lease is fresh (renewed within <see cref="RedisEngineOptions.NodeLeaseTtl"/>):
+    /// a failover, in one shard of a Cluster or of a Sentinel set's master, is shorter than the lease and
+    /// does not take every gateway out of the load balancer at once; a Redis that stays away does.</summary>
+    public bool IsReady => _started is { } s && s.Lease.IsFresh;
 
-    /// <summary>This node's name in the cluster.</summary>
-    public string NodeName => _node;
+    /// <summary>This process in the cluster.</summary>
+    public NodeIdentity Identity => _identity;
+
+    /// <summary>The id this node's registrations carry in Redis now.</summary>
+    internal string Registration => Running.Context.Registration;
 
     /// <summary>This node's lease and reaper (tests drive the reaper directly).</summary>
     internal NodeLease Lease => Running.Lease;
@@ -66,30 +74,36 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         {
             return;
         }
-        var client = await RedisClient.ConnectAsync(_options, _node, _logger, _metrics).ConfigureAwait(false);
-        var keys = new RedisKeys(_options.Prefix);
+        var client = await RedisClient.ConnectAsync(_options, "comet-" + _identity.Id, _logger, _metrics).ConfigureAwait(false);
+        var keys = new RedisKeys(_options.Prefix, _options.EffectivePubSub);
         var connections = new LocalConnections();
         var lanes = new UserLanes(LaneCount, e => LogBackgroundFailure(_logger, e));
-        var context = new NodeContext(_node, client, keys, _limits, _time, delivery, connections, lanes, _metrics, _logger);
+        var context = new NodeContext(_identity, client, keys, _limits, _time, delivery, connections, lanes, _metrics, _logger);
         var inbox = new PersonalInbox(context);
         context.Inbox = inbox;
-        context.Router = new PubSubRouter(client, keys, _node, delivery, _options.DeliveryQueueLength, inbox.Wake, e => LogBackgroundFailure(_logger, e));
+        // A pipe message older than two operation deadlines can only be one whose sender was told it failed.
+        context.Router = new PubSubRouter(client, keys, _identity.Id, delivery, _options.DeliveryQueueLength, _time, _options.OperationTimeout * 2,
+            inbox.Wake, e => LogBackgroundFailure(_logger, e));
         var presence = new RedisPresence(context);
-        client.ConnectionRestored += subscription =>
-        {
-            // Wake-ups sent while the pub/sub connection was down are lost: take what is waiting.
-            if (subscription)
-            {
-                inbox.WakeAll();
-            }
-        };
-        var lease = new NodeLease(context, presence, inbox, _options.HeartbeatInterval, _options.NodeLeaseTtl);
+        var lease = new NodeLease(context, presence, _options.HeartbeatInterval, _options.NodeLeaseTtl);
+        // Wake-ups sent while a connection was down are lost: take what is waiting. After a failover,
+        // also register everything again (the lease does it once things settle).
+        client.ConnectionRestored += inbox.WakeAll;
+        client.TopologyChanged += lease.TopologyChanged;
         _started = new Started(
             context, lease,
             new RedisUserStore(client, keys, _limits, _time),
             new RedisPipeStore(client, keys, _limits, _time),
             new RedisMessageBus(context),
             presence);
+        var router = context.Router;
+        _metrics?.Meter.CreateObservableCounter<long>("comet.redis.pubsub.dropped", () =>
+            [
+                new Measurement<long>(router.Dropped, new KeyValuePair<string, object?>("reason", "queue_full")),
+                new Measurement<long>(router.Stale, new KeyValuePair<string, object?>("reason", "stale")),
+                new Measurement<long>(router.Repeated, new KeyValuePair<string, object?>("reason", "repeated")),
+            ], description: "Pub/sub messages this node did not deliver: its delivery queue was full, they arrived too late (a hung master ran them), or twice.");
+        LogStarted(_logger, _identity.Id, _options.EffectivePubSub, _options.Protocol, _options.DurableReplicas);
         try
         {
             await lease.BeatAsync().ConfigureAwait(false);
@@ -97,7 +111,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         catch (StorageUnavailableException e)
         {
             // Start anyway: readiness stays false and the lease keeps trying until Redis is back.
-            LogStartedWithoutRedis(_logger, e, _node);
+            LogStartedWithoutRedis(_logger, e, _identity.Id);
         }
     }
 
@@ -107,21 +121,29 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         {
             return;
         }
-        await started.Lease.DisposeAsync().ConfigureAwait(false);
+        var retiring = await started.Lease.StopAsync().ConfigureAwait(false);
+        var context = started.Context;
         try
         {
-            foreach (var (connection, _) in started.Context.Connections.Snapshot())
+            foreach (var (connection, _) in context.Connections.Snapshot())
             {
                 await started.Presence.DisconnectAsync(connection).ConfigureAwait(false);
             }
-            var keys = started.Context.Keys;
-            await started.Context.Client.RunAsync(db => db.KeyDeleteAsync([keys.NodeUsers(_node), keys.NodePipes(_node)])).ConfigureAwait(false);
-            await started.Context.Client.RunAsync(db => db.SortedSetRemoveAsync(keys.Nodes, _node)).ConfigureAwait(false);
+            var keys = context.Keys;
+            var node = context.Registration;
+            await context.Client.DeleteAsync(keys.NodeUsers(node)).ConfigureAwait(false);
+            await context.Client.DeleteAsync(keys.NodePipes(node)).ConfigureAwait(false);
+            await context.Client.SortedSetRemoveAsync(keys.Nodes, node).ConfigureAwait(false);
+            if (retiring.Count > 0)
+            {
+                // Registrations the node had replaced: a live node reaps them.
+                await started.Lease.Reaper.ReapAsync(retiring).ConfigureAwait(false);
+            }
         }
         catch (StorageUnavailableException e)
         {
             // Other nodes reap this one when its lease expires.
-            LogLeftUncleanly(_logger, e, _node);
+            LogLeftUncleanly(_logger, e, _identity.Id);
         }
         await ShutDownAsync(started).ConfigureAwait(false);
     }
@@ -131,7 +153,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _started, null) is { } started)
         {
-            await started.Lease.DisposeAsync().ConfigureAwait(false);
+            await started.Lease.StopAsync().ConfigureAwait(false);
             await ShutDownAsync(started).ConfigureAwait(false);
         }
     }
@@ -140,13 +162,16 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
 
     private static async Task ShutDownAsync(Started started)
     {
-        started.Context.Client.Dispose();
+        await started.Context.Client.DisposeAsync().ConfigureAwait(false);
         await started.Context.Router.DisposeAsync().ConfigureAwait(false);
         await started.Context.Lanes.DisposeAsync().ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis engine background work failed")]
     private static partial void LogBackgroundFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} joins the cluster on Redis: pub/sub {PubSub}, protocol {Protocol}, durable writes wait for {DurableReplicas} replica(s) where the master has them")]
+    private static partial void LogStarted(ILogger logger, string node, PubSubMode pubSub, RedisProtocolVersion protocol, int durableReplicas);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Node {Node} started while Redis is unreachable; it will become ready when Redis is back")]
     private static partial void LogStartedWithoutRedis(ILogger logger, Exception exception, string node);

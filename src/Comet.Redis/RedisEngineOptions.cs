@@ -7,7 +7,10 @@ public sealed class RedisEngineOptions : IValidatableObject
 {
     public const string SectionName = "Comet:Redis";
 
-    /// <summary>A StackExchange.Redis configuration string (hosts, password, ssl=true, serviceName for Sentinel…).</summary>
+    /// <summary>
+    /// A StackExchange.Redis configuration string: servers (a Cluster's seeds, or the sentinels with
+    /// <c>serviceName=</c>), <c>user=</c>, <c>password=</c>, <c>ssl=true</c>… (docs/operations.md).
+    /// </summary>
     [Required]
     [MaxLength(4096)]
     public string Configuration { get; set; } = "";
@@ -17,6 +20,30 @@ public sealed class RedisEngineOptions : IValidatableObject
     [RegularExpression("^[A-Za-z0-9_.-]{1,32}$", ErrorMessage = "Comet:Redis:Prefix must be 1-32 characters of A-Za-z0-9_.-")]
     public string Prefix { get; set; } = "comet";
 
+    /// <summary>RESP3 (the default) or RESP2 for servers and proxies that do not speak RESP3.</summary>
+    public RedisProtocolVersion Protocol { get; set; } = RedisProtocolVersion.Resp3;
+
+    /// <summary>Sharded pub/sub (Redis 7+) or classic, and the two steps between them for a rolling
+    /// upgrade (docs/redis.md). <see cref="PubSubMode.Auto"/>: classic on a Sentinel set (one shard, and
+    /// sharded subscriptions may be served twice after a failover), sharded otherwise. Every node of a
+    /// cluster must publish where the others listen.</summary>
+    public PubSubMode PubSub { get; set; } = PubSubMode.Auto;
+
+    /// <summary>What <see cref="PubSub"/> means for this configuration.</summary>
+    public PubSubMode EffectivePubSub => PubSub != PubSubMode.Auto
+        ? PubSub
+        : Configuration.Contains("serviceName=", StringComparison.OrdinalIgnoreCase) ? PubSubMode.Classic : PubSubMode.Sharded;
+
+    /// <summary>How many replicas must confirm a personal message (users_messages INSERT) before it is
+    /// acknowledged; 0 turns durable writes off. Masters without replicas are not waited for.</summary>
+    [Range(0, 16)]
+    public int DurableReplicas { get; set; } = 1;
+
+    /// <summary>How long a durable write waits for its replicas before the INSERT fails (the message may
+    /// still be delivered: it is on the master).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:30")]
+    public TimeSpan DurableTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How often a node renews its lease and looks for dead nodes.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -25,7 +52,8 @@ public sealed class RedisEngineOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan NodeLeaseTtl { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest a single Redis operation may take before it fails with "storage unavailable".</summary>
+    /// <summary>The longest a single Redis operation (retries included) may take before it fails with
+    /// "storage unavailable".</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -41,5 +69,37 @@ public sealed class RedisEngineOptions : IValidatableObject
                 "Comet:Redis:NodeLeaseTtl must be at least twice Comet:Redis:HeartbeatInterval.",
                 [nameof(NodeLeaseTtl)]);
         }
+        if (DurableReplicas > 0 && DurableTimeout >= OperationTimeout)
+        {
+            yield return new ValidationResult(
+                "Comet:Redis:DurableTimeout must be shorter than Comet:Redis:OperationTimeout.",
+                [nameof(DurableTimeout)]);
+        }
     }
+}
+
+/// <summary>The Redis protocol version the client speaks.</summary>
+public enum RedisProtocolVersion
+{
+    Resp3,
+    Resp2,
+}
+
+/// <summary>Which pub/sub a node publishes on and listens to.</summary>
+public enum PubSubMode
+{
+    /// <summary>Classic on a Sentinel set, sharded otherwise.</summary>
+    Auto,
+
+    /// <summary>SPUBLISH/SSUBSCRIBE: each channel lives on the shard of its hash slot (Redis 7+).</summary>
+    Sharded,
+
+    /// <summary>PUBLISH/SUBSCRIBE: on a Cluster every message goes to every shard.</summary>
+    Classic,
+
+    /// <summary>Rolling upgrade, step 1: publish classic, listen to both.</summary>
+    ClassicListeningToBoth,
+
+    /// <summary>Rolling upgrade, step 2: publish sharded, listen to both.</summary>
+    ShardedListeningToBoth,
 }

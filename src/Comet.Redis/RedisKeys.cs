@@ -1,81 +1,101 @@
 using System.Globalization;
-using StackExchange.Redis;
+using Comet.Core.Names;
+using Comet.Redis.Client;
 
 namespace Comet.Redis;
 
 /// <summary>
-/// Every key and channel name (docs/redis.md lists them). Keys one script touches share a hash tag:
-/// per user <c>{prefix:dev:u:uid}</c>, per pipe <c>{prefix:dev:p:pipe}</c>, so scripts run on Redis Cluster.
+/// Every key and channel name (docs/redis.md lists them). Keys one script touches share a hash tag, and
+/// so does every channel a script publishes to, so that each script touches one slot of a Cluster: per
+/// user <c>{prefix:dev:u:uid}</c>, per pipe <c>{prefix:dev:p:pipe}</c>, except that a user's
+/// <c>user_status_</c> pipe lives under the user's tag (the user's scripts announce online/offline on it).
 /// </summary>
-internal sealed class RedisKeys(string prefix)
+internal sealed class RedisKeys(string prefix, PubSubMode mode = PubSubMode.Sharded)
 {
     public string Prefix { get; } = prefix;
 
-    /// <summary>zset node -> last heartbeat (ms).</summary>
-    public RedisKey Nodes => $"{{{Prefix}:nodes}}";
+    /// <summary>True when scripts publish with SPUBLISH.</summary>
+    public bool PublishesSharded => mode is PubSubMode.Sharded or PubSubMode.ShardedListeningToBoth;
 
-    /// <summary>Set by a reaper that removed a node's registrations while the node renewed its lease: the
-    /// node registers everything again at its next heartbeat (same hash tag as <see cref="Nodes"/>).</summary>
-    public RedisKey NodeReaped(string node) => $"{{{Prefix}:nodes}}:reaped:{node}";
+    /// <summary>The command scripts publish with.</summary>
+    public string PublishCommand => PublishesSharded ? "SPUBLISH" : "PUBLISH";
 
-    /// <summary>set of "dev:uid" with connections on a node (for the reaper).</summary>
-    public RedisKey NodeUsers(string node) => $"{{{Prefix}:n:{node}}}:users";
+    /// <summary>zset registration id -> last heartbeat (ms): the live nodes.</summary>
+    public string Nodes => $"{{{Prefix}:nodes}}";
 
-    /// <summary>set of "dev:pipe" with subscribers on a node (for the reaper).</summary>
-    public RedisKey NodePipes(string node) => $"{{{Prefix}:n:{node}}}:pipes";
+    /// <summary>zset registration id -> last heartbeat (ms): dead or retired registrations being reaped.</summary>
+    public string NodesReaping => $"{{{Prefix}:nodes}}:reaping";
 
-    public RedisKey UserHash(int devId, long userId) => User(devId, userId, "hash");
-    public RedisKey UserData(int devId, long userId) => User(devId, userId, "data");
-    public RedisKey UserTime(int devId, long userId) => User(devId, userId, "time");
-    public RedisKey UserConnections(int devId, long userId) => User(devId, userId, "conns");
-    public RedisKey UserQueueState(int devId, long userId) => User(devId, userId, "mq");
-    public RedisKey UserQueue(int devId, long userId) => User(devId, userId, "mz");
+    /// <summary>set of "dev:uid" with connections registered under a registration id (the reaper's work list).</summary>
+    public string NodeUsers(string node) => $"{{{Prefix}:n:{node}}}:users";
 
-    public RedisKey PipeSettings(int devId, string pipe) => Pipe(devId, pipe, "cfg");
-    public RedisKey PipeLog(int devId, string pipe) => Pipe(devId, pipe, "log");
-    public RedisKey PipeSubscribers(int devId, string pipe) => Pipe(devId, pipe, "subs");
+    /// <summary>set of "dev:pipe" with subscribers registered under a registration id (the reaper's work list).</summary>
+    public string NodePipes(string node) => $"{{{Prefix}:n:{node}}}:pipes";
+
+    public string UserHash(int devId, long userId) => User(devId, userId, "hash");
+    public string UserData(int devId, long userId) => User(devId, userId, "data");
+    public string UserTime(int devId, long userId) => User(devId, userId, "time");
+    public string UserConnections(int devId, long userId) => User(devId, userId, "conns");
+    public string UserQueueState(int devId, long userId) => User(devId, userId, "mq");
+    public string UserQueue(int devId, long userId) => User(devId, userId, "mz");
+
+    public string PipeSettings(int devId, string pipe) => PipeTag(devId, pipe) + ":cfg";
+    public string PipeLog(int devId, string pipe) => PipeTag(devId, pipe) + ":log";
+    public string PipeSubscribers(int devId, string pipe) => PipeTag(devId, pipe) + ":subs";
 
     /// <summary>zset token -> expiry (ms).</summary>
-    public RedisKey RevokedTokens(int devId) => string.Create(CultureInfo.InvariantCulture, $"{{{Prefix}:{devId}:revoked}}");
+    public string RevokedTokens(int devId) => string.Create(CultureInfo.InvariantCulture, $"{{{Prefix}:{devId}:revoked}}");
 
-    /// <summary>The channel of a pipe: <c>prefix:dev:pipe:name</c>.</summary>
-    public string PipeChannel(int devId, string pipe) => string.Create(CultureInfo.InvariantCulture, $"{Prefix}:{devId}:pipe:{pipe}");
+    /// <summary>The channel a pipe's messages are published on.</summary>
+    public PubSubChannel PipePublishChannel(int devId, string pipe) =>
+        PublishesSharded ? ShardedPipeChannel(devId, pipe) : ClassicPipeChannel(devId, pipe);
 
-    /// <summary>The prefix of node channels (wake-ups for personal messages).</summary>
-    public string NodeChannelPrefix => $"{Prefix}:node:";
-
-    public string NodeChannel(string node) => NodeChannelPrefix + node;
-
-    /// <summary>The channel every node listens on (closing connections).</summary>
-    public string ControlChannel => $"{Prefix}:control";
-
-    /// <summary>Splits a pipe channel name back into dev_id and pipe.</summary>
-    public bool TryParsePipeChannel(string channel, out int devId, out string pipe)
+    /// <summary>The channels a node listens to for a pipe (two while a rolling upgrade switches kinds).</summary>
+    public PubSubChannel[] PipeListenChannels(int devId, string pipe) => mode switch
     {
-        devId = 0;
-        pipe = "";
-        var start = Prefix.Length + 1;
-        if (channel.Length <= start || !channel.StartsWith(Prefix, StringComparison.Ordinal) || channel[Prefix.Length] != ':')
-        {
-            return false;
-        }
-        var colon = channel.IndexOf(':', start);
-        if (colon < 0 || !int.TryParse(channel.AsSpan(start, colon - start), NumberStyles.None, CultureInfo.InvariantCulture, out devId))
-        {
-            return false;
-        }
-        const string marker = "pipe:";
-        if (string.CompareOrdinal(channel, colon + 1, marker, 0, marker.Length) != 0)
-        {
-            return false;
-        }
-        pipe = channel[(colon + 1 + marker.Length)..];
-        return true;
-    }
+        PubSubMode.Sharded => [ShardedPipeChannel(devId, pipe)],
+        PubSubMode.Classic => [ClassicPipeChannel(devId, pipe)],
+        PubSubMode.ClassicListeningToBoth or PubSubMode.ShardedListeningToBoth => [ShardedPipeChannel(devId, pipe), ClassicPipeChannel(devId, pipe)],
+        _ => throw new InvalidOperationException("The pub/sub mode must be resolved (EffectivePubSub) before keys are made."),
+    };
 
-    private RedisKey User(int devId, long userId, string suffix) =>
+    /// <summary>The channel of a user's wake-ups (new personal messages) and close requests.</summary>
+    public PubSubChannel UserPublishChannel(int devId, long userId) =>
+        PublishesSharded ? ShardedUserChannel(devId, userId) : ClassicUserChannel(devId, userId);
+
+    /// <summary>The channels a node listens to while it holds connections of the user.</summary>
+    public PubSubChannel[] UserListenChannels(int devId, long userId) => mode switch
+    {
+        PubSubMode.Sharded => [ShardedUserChannel(devId, userId)],
+        PubSubMode.Classic => [ClassicUserChannel(devId, userId)],
+        PubSubMode.ClassicListeningToBoth or PubSubMode.ShardedListeningToBoth => [ShardedUserChannel(devId, userId), ClassicUserChannel(devId, userId)],
+        _ => throw new InvalidOperationException("The pub/sub mode must be resolved (EffectivePubSub) before keys are made."),
+    };
+
+    private PubSubChannel ShardedPipeChannel(int devId, string pipe) => new(PipeTag(devId, pipe) + ":ch", Sharded: true);
+
+    // The classic name is the one earlier releases used.
+    private PubSubChannel ClassicPipeChannel(int devId, string pipe) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{Prefix}:{devId}:pipe:{pipe}"), Sharded: false);
+
+    private PubSubChannel ShardedUserChannel(int devId, long userId) => new(User(devId, userId, "ch"), Sharded: true);
+
+    private PubSubChannel ClassicUserChannel(int devId, long userId) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"{Prefix}:{devId}:user:{userId}"), Sharded: false);
+
+    private string User(int devId, long userId, string suffix) =>
         string.Create(CultureInfo.InvariantCulture, $"{{{Prefix}:{devId}:u:{userId}}}:{suffix}");
 
-    private RedisKey Pipe(int devId, string pipe, string suffix) =>
-        string.Create(CultureInfo.InvariantCulture, $"{{{Prefix}:{devId}:p:{pipe}}}:{suffix}");
+    /// <summary>The part of a pipe's keys and sharded channel that decides its slot.</summary>
+    private string PipeTag(int devId, string pipe) =>
+        UserOfStatusPipe(pipe) is { } userId
+            ? User(devId, userId, "status")
+            : string.Create(CultureInfo.InvariantCulture, $"{{{Prefix}:{devId}:p:{pipe}}}");
+
+    private static long? UserOfStatusPipe(string pipe) =>
+        pipe.StartsWith(PipeNames.UserStatusPrefix, StringComparison.Ordinal)
+        && long.TryParse(pipe.AsSpan(PipeNames.UserStatusPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
+        && PipeNames.UserStatus(userId) == pipe
+            ? userId
+            : null;
 }

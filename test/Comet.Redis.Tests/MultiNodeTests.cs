@@ -127,17 +127,20 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
     }
 
     [Fact]
-    public async Task Closing_a_user_reaches_every_node()
+    public async Task Closing_a_user_reaches_every_node_that_holds_a_connection_of_the_user()
     {
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 3);
         await using var _ = cluster;
+        await nodes[1].Engine.Presence.ConnectAsync(Connection(nodes[1], 45));
+        await nodes[2].Engine.Presence.ConnectAsync(Connection(nodes[2], 45));
 
         await nodes[0].Engine.Bus.CloseUserAsync(DevId, 45, null);
 
-        foreach (var node in nodes)
+        foreach (var node in nodes[1..])
         {
             await TestWait.UntilAsync(() => node.Delivery.Closes, l => l.Count == 1, $"the close on {node.Name}");
         }
+        Assert.Empty(nodes[0].Delivery.Closes);
     }
 
     internal static ConnectionInfo Connection(EngineCluster.Node node, long userId, string uuid = "uuid", int devId = DevId) =>

@@ -106,7 +106,7 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         var options = redis.Options(RedisFixture.NewPrefix());
         options.Configuration = own.Configuration;
         var delivery = new Comet.Testing.Conformance.RecordingDelivery();
-        var engine = new RedisEngine(options, "solo", new Comet.Core.Options.LimitsOptions(), TimeProvider.System);
+        var engine = new RedisEngine(options, new Comet.Core.Options.NodeIdentity("solo"), new Comet.Core.Options.LimitsOptions(), TimeProvider.System);
         await using var __ = engine;
         await engine.StartAsync(delivery, CancellationToken.None);
         var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];

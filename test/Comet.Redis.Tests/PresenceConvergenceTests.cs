@@ -24,15 +24,17 @@ public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture
         await a.Engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);
         Assert.Equal([new PipeCount(pipe, 1)], await b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]));
 
-        // B's reaper saw A's lease expired at an old heartbeat, and A renewed before B reaped it (A was
-        // slow, not dead): the reaping removes A's registrations, and A keeps its place in the registry.
-        var staleHeartbeatMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000;
-        await b.Engine.Lease.ReapAsync(a.Name, staleHeartbeatMs);
+        // B's reaper claims A's registration as dead (A was paused past its lease, not dead) and reaps it:
+        // A's next heartbeat finds its registration gone and registers everything again under a new id.
+        var before = a.Engine.Registration;
+        await b.Engine.Lease.Reaper.ReapAsync([before]);
+        Assert.Equal([new PipeCount(pipe, 0)], await b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]));
 
         await TestWait.UntilAsync(() => b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1,
             "A's subscription to be registered again", TimeSpan.FromSeconds(10));
         await TestWait.UntilAsync(() => b.Engine.Presence.GetUserTimesAsync(DevId, [60]), t => t[0].Time == 0,
             "A's user to be online again", TimeSpan.FromSeconds(10));
+        Assert.NotEqual(before, a.Engine.Registration);
     }
 
     [Fact]

@@ -28,5 +28,5 @@ public sealed class RedisFixture : IAsyncLifetime
     };
 
     internal RedisEngine CreateEngine(string prefix, string node, LimitsOptions? limits = null, TimeProvider? time = null) =>
-        new(Options(prefix), node, limits ?? new LimitsOptions(), time ?? TimeProvider.System);
+        new(Options(prefix), new NodeIdentity(node), limits ?? new LimitsOptions(), time ?? TimeProvider.System);
 }

@@ -15,9 +15,22 @@ public sealed class WireFormatTests
         var message = new CometMessage("web_a", "chat", "multi\nline: 3:x ünïcode", DataIsJson: true, UserId: 7, SendTime: 1_700_000_000,
             FromQueue: true, ExcludeConnectionId: "n1:5");
 
-        var decoded = BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, "n1"), self: "n2");
+        var decoded = BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, "n1", publishedAtMs: 1_700_000_000_123), self: "n2", out var publishedAt, out var uniqueId);
 
         Assert.Equal(message, decoded);
+        Assert.Equal(1_700_000_000_123, publishedAt);
+        Assert.NotEqual(0, uniqueId);
+    }
+
+    [Fact]
+    public void A_pipe_message_from_a_node_that_did_not_stamp_it_has_no_publish_time()
+    {
+        var message = new CometMessage("web_a", "e", "d");
+        var withoutTime = Comet.Redis.Wire.Netstring.Encode("m", "n1", "e", "d", "", "", "", "");
+
+        Assert.Equal(message, BusPayload.ReadPipeMessage("web_a", withoutTime, self: "n2", out var publishedAt, out var uniqueId));
+        Assert.Equal(0, publishedAt);
+        Assert.Equal(0, uniqueId);
     }
 
     [Fact]
@@ -25,8 +38,8 @@ public sealed class WireFormatTests
     {
         var message = new CometMessage("web_a", "e", "d");
 
-        Assert.Null(BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, "n1"), self: "n1"));
-        Assert.Equal(message, BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, ""), self: "n1"));
+        Assert.Null(BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, "n1"), self: "n1", out _, out _));
+        Assert.Equal(message, BusPayload.ReadPipeMessage("web_a", BusPayload.PipeMessage(message, ""), self: "n1", out _, out _));
     }
 
     [Fact]
@@ -50,7 +63,7 @@ public sealed class WireFormatTests
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
 
-        Assert.Null(BusPayload.ReadPipeMessage("web_a", bytes, "n1"));
+        Assert.Null(BusPayload.ReadPipeMessage("web_a", bytes, "n1", out _, out _));
         Assert.False(BusPayload.TryReadUserWakeUp(bytes, out _, out _));
         Assert.False(BusPayload.TryReadCloseUser(bytes, out _, out _, out _));
     }
@@ -67,17 +80,33 @@ public sealed class WireFormatTests
     }
 
     [Fact]
-    public void Queue_entries_carry_their_sequence_number_as_id()
+    public void Queue_entries_carry_their_sequence_number_as_id_and_a_unique_id_of_their_own()
     {
         var body = QueueEntryCodec.EncodeBody(1_700_000_000, "ev", "hello");
         var writer = new ArrayBufferWriter<byte>();
         Netstring.Write(writer, 12);
         writer.Write(body);
 
-        var (seq, message) = QueueEntryCodec.Decode(writer.WrittenSpan);
+        var entry = QueueEntryCodec.Decode(writer.WrittenSpan);
 
-        Assert.Equal(12, seq);
-        Assert.Equal(new QueuedMessage("12", "ev", "hello", 1_700_000_000), message);
+        Assert.Equal(12, entry.Seq);
+        Assert.Equal(new QueuedMessage("12", "ev", "hello", 1_700_000_000), entry.Message);
+        Assert.NotEqual(0, entry.UniqueId);
+        Assert.NotEqual(entry.UniqueId, QueueEntryCodec.Decode([.. writer.WrittenSpan[..3], .. QueueEntryCodec.EncodeBody(1_700_000_000, "ev", "hello")]).UniqueId);
+    }
+
+    [Fact]
+    public void Queue_entries_written_before_unique_ids_existed_still_decode()
+    {
+        var writer = new ArrayBufferWriter<byte>();
+        Netstring.Write(writer, 7);
+        Netstring.Write(writer, 1_700_000_000);
+        Netstring.Write(writer, "ev");
+        Netstring.Write(writer, "old");
+
+        var entry = QueueEntryCodec.Decode(writer.WrittenSpan);
+
+        Assert.Equal(new QueueEntry(7, 0, new QueuedMessage("7", "ev", "old", 1_700_000_000)), entry);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public static class RequiredTool
     public static string Php => PhpWithMysql.Value;
     public static string Node => Find("node", "apt-get install -y nodejs npm");
     public static string RedisServer => Find("redis-server", "apt-get install -y redis-server");
+    public static string RedisCli => Find("redis-cli", "apt-get install -y redis-tools");
     public static string Prlimit => Find("prlimit", "apt-get install -y util-linux");
     public static string Chromium => File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : Find("chromium", "apt-get install -y chromium");
 

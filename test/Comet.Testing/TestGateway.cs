@@ -15,8 +15,9 @@ namespace Comet.Testing;
 /// kill a node.
 /// <para>
 /// Cluster mode: with the environment variable <c>COMET_TEST_NODES=n</c> (n &gt;= 2),
-/// <see cref="StartAsync"/> starts n in-process gateways (NodeName test-1..test-n) on one real
-/// redis-server shared by the test process, with a Redis key prefix unique to this instance so
+/// <see cref="StartAsync"/> starts n in-process gateways (NodeName test-1..test-n) on one real Redis
+/// shared by the test process (one redis-server, or the Sentinel set or Cluster that
+/// <c>COMET_TEST_TOPOLOGY</c> asks for: <see cref="SharedRedisTopology"/>), with a Redis key prefix unique to this instance so
 /// tests stay isolated. <see cref="HttpPort"/>, <see cref="HttpUri"/>, <see cref="WebSocketUri"/>,
 /// <see cref="CometQLPort"/> and <see cref="ConnectionString"/> then hand out the nodes
 /// round-robin, so consecutive clients and backend connections land on different nodes;
@@ -85,7 +86,7 @@ public sealed class TestGateway : IAsyncDisposable
             return new TestGateway([await GatewayNode.StartAsync(settings, nodeName: "test")], ownsNodes: true);
         }
 
-        var redis = await SharedTestRedis.GetAsync();
+        var redis = await SharedRedisTopology.ConfigurationAsync();
         var prefix = string.Create(CultureInfo.InvariantCulture, $"t{Environment.ProcessId}-{Interlocked.Increment(ref _instances)}");
         var started = new List<GatewayNode>(nodes);
         try
@@ -94,7 +95,7 @@ public sealed class TestGateway : IAsyncDisposable
             {
                 var nodeSettings = new Dictionary<string, string>(settings)
                 {
-                    ["Comet:Redis:Configuration"] = redis.Configuration,
+                    ["Comet:Redis:Configuration"] = redis,
                     ["Comet:Redis:Prefix"] = prefix,
                 };
                 started.Add(await GatewayNode.StartAsync(nodeSettings, nodeName: "test-" + i.ToString(CultureInfo.InvariantCulture)));

@@ -9,7 +9,8 @@ public static class TestPrerequisites
 {
     public static IReadOnlyList<string> DebianPackages { get; } =
     [
-        "redis-server",   // RequiredTool.RedisServer
+        "redis-server",   // RequiredTool.RedisServer (also the sentinels: redis-server --sentinel)
+        "redis-tools",    // RequiredTool.RedisCli: RedisClusterSet creates the Cluster with redis-cli
         "mariadb-client", // RequiredTool.Mysql
         "php-cli",        // RequiredTool.Php
         "php-mysql",      // RequiredTool.Php: the mysqli and pdo_mysql modules

@@ -127,7 +127,9 @@ public sealed class PresenceTests
         Assert.Equal("http://site.example", member.Origin);
         Assert.Equal("en-GB", member.Language);
         Assert.Equal("127.0.0.1", member.Ip);
-        Assert.StartsWith(node.NodeName() + ":", member.ConnectionId, StringComparison.Ordinal);
+        // Connection ids carry the process's incarnation (unique across restarts under one node name).
+        Assert.StartsWith(node.NodeName() + "~", member.ConnectionId, StringComparison.Ordinal);
+        Assert.StartsWith(node.NodeId() + ":", member.ConnectionId, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Comet.Core.Engine;
 /// closing a user's connections needs).
 /// </summary>
 /// <param name="DevId">The namespace (the URL's <c>devid</c>).</param>
-/// <param name="ConnectionId">Unique in the cluster: the node name and a node-local number.</param>
+/// <param name="ConnectionId">Unique in the cluster: the node's identity (name and incarnation) and a node-local number.</param>
 /// <param name="UserId">The authorised user, or 0 for an anonymous connection.</param>
 /// <param name="Uuid">The client's <c>uuid</c> from the URL (may be empty).</param>
 /// <param name="UserAgent">The User-Agent header (may be empty).</param>

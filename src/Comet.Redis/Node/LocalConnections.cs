@@ -5,12 +5,13 @@ namespace Comet.Redis.Node;
 
 /// <summary>
 /// This node's view of its own connections and their pipes: what the engine must undo on disconnect
-/// and re-register after Redis lost its state. Redis stays the source of truth for the cluster.
+/// and register again after Redis lost its state. Redis stays the source of truth for the cluster.
 /// </summary>
 internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, Entry> _connections = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(int DevId, long UserId), int> _users = new();
+    // One lock for the by-user index: connects and disconnects are rare next to deliveries.
+    private readonly Dictionary<(int DevId, long UserId), List<ConnectionInfo>> _users = [];
 
     public int Count => _connections.Count;
 
@@ -23,39 +24,72 @@ internal sealed class LocalConnections
         }
         if (connection.UserId > 0)
         {
-            _users.AddOrUpdate((connection.DevId, connection.UserId), 1, (_, n) => n + 1);
+            lock (_users)
+            {
+                if (!_users.TryGetValue((connection.DevId, connection.UserId), out var list))
+                {
+                    _users[(connection.DevId, connection.UserId)] = list = [];
+                }
+                list.Add(connection);
+            }
         }
         return true;
     }
 
-    /// <summary>Removes a connection and returns the pipes it was subscribed to (empty when unknown).</summary>
-    public IReadOnlyList<string> Remove(ConnectionInfo connection)
+    /// <summary>Removes a connection and gives the pipes it was subscribed to; false when it was unknown.</summary>
+    public bool TryRemove(ConnectionInfo connection, out List<string> pipes)
     {
         if (!_connections.TryRemove(connection.ConnectionId, out var entry))
         {
-            return [];
+            pipes = [];
+            return false;
         }
         if (connection.UserId > 0)
         {
-            var key = (connection.DevId, connection.UserId);
-            while (_users.TryGetValue(key, out var n))
+            lock (_users)
             {
-                if (n <= 1 ? _users.TryRemove(new KeyValuePair<(int, long), int>(key, n)) : _users.TryUpdate(key, n - 1, n))
+                if (_users.TryGetValue((connection.DevId, connection.UserId), out var list))
                 {
-                    break;
+                    list.RemoveAll(c => c.ConnectionId == connection.ConnectionId);
+                    if (list.Count == 0)
+                    {
+                        _users.Remove((connection.DevId, connection.UserId));
+                    }
                 }
             }
         }
         lock (entry.Pipes)
         {
-            var pipes = entry.Pipes.ToList();
+            pipes = entry.Pipes.ToList();
             entry.Pipes.Clear();
-            return pipes;
+            return true;
         }
     }
 
     /// <summary>True while the connection is registered on this node.</summary>
     public bool Contains(string connectionId) => _connections.ContainsKey(connectionId);
+
+    /// <summary>The pipes of a connection now (empty when it is gone).</summary>
+    public IReadOnlySet<string> PipesOf(string connectionId)
+    {
+        if (!_connections.TryGetValue(connectionId, out var entry))
+        {
+            return new HashSet<string>();
+        }
+        lock (entry.Pipes)
+        {
+            return entry.Pipes.ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The user's connections on this node now.</summary>
+    public IReadOnlyList<ConnectionInfo> ConnectionsOf(int devId, long userId)
+    {
+        lock (_users)
+        {
+            return _users.TryGetValue((devId, userId), out var list) ? [.. list] : [];
+        }
+    }
 
     /// <summary>Applies a subscription change to a known connection; returns the pipes that really changed
     /// (nothing for a connection that is not, or no longer, registered).</summary>
@@ -102,7 +136,25 @@ internal sealed class LocalConnections
     }
 
     /// <summary>The authorised users with connections on this node.</summary>
-    public ICollection<(int DevId, long UserId)> Users => _users.Keys;
+    public List<(int DevId, long UserId)> Users
+    {
+        get
+        {
+            lock (_users)
+            {
+                return [.. _users.Keys];
+            }
+        }
+    }
+
+    /// <summary>True while the node has a connection of the user.</summary>
+    public bool HasUser(int devId, long userId)
+    {
+        lock (_users)
+        {
+            return _users.ContainsKey((devId, userId));
+        }
+    }
 
     private sealed class Entry(ConnectionInfo connection)
     {

@@ -1,13 +1,14 @@
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Options;
+using Comet.Redis.Client;
 using Microsoft.Extensions.Logging;
 
 namespace Comet.Redis.Node;
 
 /// <summary>What the engine's parts share on one node once the engine has started.</summary>
 internal sealed class NodeContext(
-    string node,
+    NodeIdentity identity,
     RedisClient client,
     RedisKeys keys,
     LimitsOptions limits,
@@ -18,7 +19,13 @@ internal sealed class NodeContext(
     CometMetrics? metrics,
     ILogger logger)
 {
-    public string Node { get; } = node;
+    private string _registration = identity.Id;
+    private int _generation;
+    private int _restoreRequested;
+
+    /// <summary>This process: the origin of the pipe messages it publishes (it delivered them itself).</summary>
+    public NodeIdentity Identity { get; } = identity;
+
     public RedisClient Client { get; } = client;
     public RedisKeys Keys { get; } = keys;
     public LimitsOptions Limits { get; } = limits;
@@ -35,9 +42,41 @@ internal sealed class NodeContext(
     /// <summary>Set at start, right after the context.</summary>
     public PersonalInbox Inbox { get; set; } = null!;
 
+    /// <summary>
+    /// The id this node's connections and subscriptions are registered under in Redis: the identity,
+    /// then a new one each time the node finds its registration lost or reaped, or after a failover
+    /// may have lost some of its writes. The old id is then reaped like a dead node's, so nothing it
+    /// left behind can strand a user online.
+    /// </summary>
+    public string Registration => Volatile.Read(ref _registration);
+
     public long NowSeconds => Time.GetUtcNow().ToUnixTimeSeconds();
 
-    private int _restoreRequested;
+    public long NowMilliseconds => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Switches to a new registration id and returns the old one.</summary>
+    public string Reincarnate()
+    {
+        var next = Identity.Id + "." + Interlocked.Increment(ref _generation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Interlocked.Exchange(ref _registration, next);
+    }
+
+    /// <summary>
+    /// Runs a registration under the current id, and again under the new one if the node switched ids
+    /// meanwhile (a registration that raced with the switch would otherwise be reaped with the old id).
+    /// </summary>
+    public async Task RegisterUnderCurrentIdAsync(Func<string, Task> register)
+    {
+        while (true)
+        {
+            var id = Registration;
+            await register(id).ConfigureAwait(false);
+            if (Registration == id)
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>Asks the next heartbeat to register every local connection and subscription again (Redis
     /// may have missed a change that failed or timed out; registering again is idempotent).</summary>

@@ -1,16 +1,14 @@
-using Comet.Core.Names;
 using Comet.Redis.Scripts;
 using Comet.Redis.Stores;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Node;
 
 /// <summary>
-/// The node's lease and the cluster's reaper, on one timer: renew this node's heartbeat, re-register
-/// everything if Redis forgot the node (a Redis restart, or a lease that expired during a pause),
-/// remove the connections of nodes whose lease expired, and now and then wake every local user in
-/// case a wake-up was lost.
+/// The node's lease, on one timer: renew the heartbeat of its registration id; take a new id and
+/// register everything again when the old one is gone (reaped while the node was paused, or lost by
+/// Redis) or when a failover may have lost some of the node's writes; reap dead and retired ids; and
+/// now and then wake every local user in case a wake-up was lost.
 /// </summary>
 internal sealed partial class NodeLease : IAsyncDisposable
 {
@@ -18,18 +16,22 @@ internal sealed partial class NodeLease : IAsyncDisposable
 
     private readonly NodeContext _context;
     private readonly RedisPresence _presence;
-    private readonly PersonalInbox _inbox;
+    private readonly Reaper _reaper;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _ttl;
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<string> _retiring = [];
     private readonly Task _loop;
     private long _lastBeatMs;
+    private long _topologyChangedMs;
+    private bool _registered;
+    private int _stopped;
 
-    public NodeLease(NodeContext context, RedisPresence presence, PersonalInbox inbox, TimeSpan interval, TimeSpan ttl)
+    public NodeLease(NodeContext context, RedisPresence presence, TimeSpan interval, TimeSpan ttl)
     {
         _context = context;
         _presence = presence;
-        _inbox = inbox;
+        _reaper = new Reaper(context, ttl);
         _interval = interval;
         _ttl = ttl;
         _loop = Task.Run(RunAsync);
@@ -38,36 +40,55 @@ internal sealed partial class NodeLease : IAsyncDisposable
     /// <summary>True while the lease was renewed within its TTL.</summary>
     public bool IsFresh => NowMs - Interlocked.Read(ref _lastBeatMs) < (long)_ttl.TotalMilliseconds;
 
+    /// <summary>This node's reaper (tests drive it directly).</summary>
+    internal Reaper Reaper => _reaper;
+
     // Leases use the real clock: they are about processes being alive, not about message times.
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>A connection failed or a master moved: once things settle, register everything again
+    /// under a new id (writes acknowledged by a master that went away may be lost).</summary>
+    public void TopologyChanged() => Interlocked.Exchange(ref _topologyChangedMs, NowMs);
 
     /// <summary>Renews the lease once now (start-up waits for it so that readiness is immediate).</summary>
     public async Task BeatAsync()
     {
-        await _context.Router.SubscribeNodeChannelsAsync().ConfigureAwait(false);
-        var now = NowMs;
-        var added = (long)await _context.Client.EvalAsync(RedisScripts.Heartbeat,
-            [_context.Keys.Nodes, _context.Keys.NodeReaped(_context.Node)], [_context.Node, now]).ConfigureAwait(false);
-        Interlocked.Exchange(ref _lastBeatMs, now);
-        if (added == 1 && _context.Connections.Count > 0)
+        if (!await RenewAsync(_context.Registration, first: !_registered).ConfigureAwait(false))
         {
-            LogRestoring(_context.Logger, _context.Node, _context.Connections.Count);
-            await RestoreOrAskAgainAsync().ConfigureAwait(false);
+            LogRegistrationLost(_context.Logger, _context.Registration);
+            await ReincarnateAsync().ConfigureAwait(false);
+            return;
         }
-        else if (_context.TakeRestoreRequest())
+        _registered = true;
+        var changedAt = Interlocked.Read(ref _topologyChangedMs);
+        if (changedAt != 0 && NowMs - changedAt >= (long)_interval.TotalMilliseconds)
         {
-            LogRestoringAfterFailure(_context.Logger, _context.Node, _context.Connections.Count);
-            await RestoreOrAskAgainAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref _topologyChangedMs, 0, changedAt);
+            LogReconciling(_context.Logger, _context.Registration, _context.Connections.Count);
+            await ReincarnateAsync().ConfigureAwait(false);
         }
+        else if (_retiring.Count > 0 || _context.TakeRestoreRequest())
+        {
+            LogRestoringAfterFailure(_context.Logger, _context.Registration, _context.Connections.Count);
+            await RegisterAllAgainAsync().ConfigureAwait(false);
+        }
+        await _context.Client.RefreshReplicaCountsAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Stops the timer (the caller decides whether to leave the cluster cleanly).</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the timer and returns the ids still to retire (the caller decides whether to leave
+    /// the cluster cleanly).</summary>
+    public async Task<IReadOnlyList<string>> StopAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-        _stop.Dispose();
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+            _stop.Dispose();
+        }
+        return [.. _retiring];
     }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     private async Task RunAsync()
     {
@@ -78,10 +99,10 @@ internal sealed partial class NodeLease : IAsyncDisposable
             {
                 await Task.Delay(_interval, _stop.Token).ConfigureAwait(false);
                 await BeatAsync().ConfigureAwait(false);
-                await ReapDeadNodesAsync().ConfigureAwait(false);
+                await _reaper.ReapAsync([]).ConfigureAwait(false);
                 if (++beats % SweepEveryBeats == 0)
                 {
-                    _inbox.WakeAll();
+                    _context.Inbox.WakeAll();
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -90,119 +111,67 @@ internal sealed partial class NodeLease : IAsyncDisposable
             }
             catch (Exception e)
             {
-                LogBeatFailed(_context.Logger, e, _context.Node);
+                LogBeatFailed(_context.Logger, e, _context.Registration);
             }
         }
     }
 
-    private async Task RestoreOrAskAgainAsync()
+    /// <summary>Renews an id's heartbeat; false when the id is no longer live.</summary>
+    private async Task<bool> RenewAsync(string id, bool first)
     {
+        var now = NowMs;
+        var renewed = await _context.Client.EvalAsync(RedisScripts.Heartbeat, [_context.Keys.Nodes], [id, now, first ? "1" : "0"]).ConfigureAwait(false);
+        if (renewed.AsLong() == 1 && id == _context.Registration)
+        {
+            Interlocked.Exchange(ref _lastBeatMs, now);
+        }
+        return renewed.AsLong() == 1;
+    }
+
+    /// <summary>
+    /// Takes a new registration id and registers everything under it; the old id keeps its heartbeat
+    /// until then, so its users do not flap offline, and is reaped afterwards: whatever Redis still
+    /// holds under it that this node no longer has (a disconnect a failover lost) leaves presence.
+    /// </summary>
+    private async Task ReincarnateAsync()
+    {
+        var old = _context.Reincarnate();
+        _retiring.Add(old);
+        await RenewAsync(_context.Registration, first: true).ConfigureAwait(false);
+        await RegisterAllAgainAsync().ConfigureAwait(false);
+    }
+
+    private async Task RegisterAllAgainAsync()
+    {
+        foreach (var id in _retiring)
+        {
+            await RenewAsync(id, first: false).ConfigureAwait(false);
+        }
         try
         {
-            await RestoreAsync().ConfigureAwait(false);
+            await _presence.RegisterAllAgainAsync().ConfigureAwait(false);
         }
         catch
         {
             _context.RequestRestore();
             throw;
         }
-    }
-
-    /// <summary>Registers every local connection and subscription again, without track_ announcements.</summary>
-    private async Task RestoreAsync()
-    {
-        // Concurrently: the lanes keep each user's work in order, and spread the rest.
-        await Task.WhenAll(_context.Connections.Snapshot().Select(RestoreAsync)).ConfigureAwait(false);
-        _inbox.WakeAll();
-    }
-
-    private async Task RestoreAsync((Comet.Core.Engine.ConnectionInfo Connection, List<string> Pipes) local)
-    {
-        var (connection, pipes) = local;
-        if (connection.UserId > 0)
+        if (_retiring.Count > 0)
         {
-            await _context.Lanes.RunAsync(connection.DevId, connection.UserId, async () =>
-            {
-                var result = await _presence.RegisterAsync(connection).ConfigureAwait(false);
-                foreach (var message in result.QueuedMessages)
-                {
-                    _context.Delivery.DeliverToUser(connection.DevId, connection.UserId, message.ToQueuedDelivery());
-                }
-                return true;
-            }).ConfigureAwait(false);
-        }
-        if (pipes.Count > 0)
-        {
-            await _presence.AddToPipesAsync(connection, pipes, announce: false).ConfigureAwait(false);
+            await _reaper.ReapAsync(_retiring).ConfigureAwait(false);
+            _retiring.Clear();
         }
     }
 
-    private async Task ReapDeadNodesAsync()
-    {
-        var deadline = NowMs - (long)_ttl.TotalMilliseconds;
-        var dead = await _context.Client.RunAsync(db => db.SortedSetRangeByScoreWithScoresAsync(_context.Keys.Nodes, double.NegativeInfinity, deadline)).ConfigureAwait(false);
-        foreach (var entry in dead)
-        {
-            var node = (string)entry.Element!;
-            if (node != _context.Node)
-            {
-                await ReapAsync(node, (long)entry.Score).ConfigureAwait(false);
-            }
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal or reaping failed for registration {Registration}")]
+    private static partial void LogBeatFailed(ILogger logger, Exception exception, string registration);
 
-    /// <summary>Takes a dead node's connections out of presence; its users go offline at its last heartbeat.</summary>
-    internal async Task ReapAsync(string node, long lastBeatMs)
-    {
-        var keys = _context.Keys;
-        var lastSeen = lastBeatMs / 1000;
-        var users = await _context.Client.RunAsync(db => db.SetMembersAsync(keys.NodeUsers(node))).ConfigureAwait(false);
-        var pipes = await _context.Client.RunAsync(db => db.SetMembersAsync(keys.NodePipes(node))).ConfigureAwait(false);
-        LogReaping(_context.Logger, node, users.Length, pipes.Length);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration {Registration} is gone from Redis (reaped while paused, or lost); registering everything again under a new id")]
+    private static partial void LogRegistrationLost(ILogger logger, string registration);
 
-        await _context.Client.EvalBatchAsync(users.Select(m => ParseMember((string)m!)).Where(m => m.Ok).Select(m =>
-        {
-            var userId = long.Parse(m.Name, System.Globalization.CultureInfo.InvariantCulture);
-            return (RedisScripts.ReapUser,
-                new RedisKey[] { keys.UserConnections(m.DevId, userId), keys.UserQueueState(m.DevId, userId), keys.UserTime(m.DevId, userId) },
-                new RedisValue[]
-                {
-                    node, lastSeen, keys.PipeChannel(m.DevId, PipeNames.UserStatus(userId)),
-                    Wire.BusPayload.PipeMessage(Core.Messages.PresenceEvents.UserOffline(userId), origin: ""),
-                });
-        })).ConfigureAwait(false);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis failed over or lost a connection; registering {Connections} connections again under a new id (was {Registration})")]
+    private static partial void LogReconciling(ILogger logger, string registration, int connections);
 
-        var now = _context.NowSeconds;
-        await _context.Client.EvalBatchAsync(pipes.Select(m => ParseMember((string)m!)).Where(m => m.Ok).Select(m => (
-            RedisScripts.ReapPipe,
-            new RedisKey[] { keys.PipeSubscribers(m.DevId, m.Name) },
-            new RedisValue[] { node, PipeNames.IsTracked(m.Name) ? "1" : "0", keys.PipeChannel(m.DevId, m.Name), now }))).ConfigureAwait(false);
-
-        await _context.Client.RunAsync(db => db.KeyDeleteAsync([keys.NodeUsers(node), keys.NodePipes(node)])).ConfigureAwait(false);
-        // A node that renewed meanwhile keeps its place, and a marker tells it to register everything again.
-        var markerSeconds = (long)Math.Max(60, _ttl.TotalSeconds * 10);
-        await _context.Client.EvalAsync(RedisScripts.ForgetNode, [keys.Nodes, keys.NodeReaped(node)], [node, lastBeatMs, markerSeconds]).ConfigureAwait(false);
-    }
-
-    private static (bool Ok, int DevId, string Name) ParseMember(string member)
-    {
-        var colon = member.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || !int.TryParse(member.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var devId))
-        {
-            return (false, 0, "");
-        }
-        return (true, devId, member[(colon + 1)..]);
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: lease renewal or reaping failed")]
-    private static partial void LogBeatFailed(ILogger logger, Exception exception, string node);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: Redis had forgotten this node; registering {Connections} connections again")]
-    private static partial void LogRestoring(ILogger logger, string node, int connections);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node}: a subscription change failed in Redis; registering {Connections} connections again")]
-    private static partial void LogRestoringAfterFailure(ILogger logger, string node, int connections);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Reaping dead node {DeadNode}: {Users} users, {Pipes} pipes")]
-    private static partial void LogReaping(ILogger logger, string deadNode, int users, int pipes);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A registration change failed in Redis; registering {Connections} connections of {Registration} again")]
+    private static partial void LogRestoringAfterFailure(ILogger logger, string registration, int connections);
 }

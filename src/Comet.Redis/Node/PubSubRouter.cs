@@ -1,82 +1,102 @@
 using System.Threading.Channels;
 using Comet.Core.Engine;
+using Comet.Redis.Client;
 using Comet.Redis.Wire;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Node;
 
 /// <summary>
-/// This node's pub/sub side: it SUBSCRIBEs to a pipe's channel while the node has local subscribers
-/// (reference counted), listens on its own node channel (wake-ups for personal messages) and the
-/// control channel (closing users), and hands what arrives to one delivery loop so that the Redis
-/// reader never waits for the hub.
+/// This node's pub/sub side: it listens to a pipe's channel while the node has local subscribers of the
+/// pipe, and to a user's channel (wake-ups for personal messages, close requests) while it holds
+/// connections of the user, both reference counted; and it hands what arrives to one delivery loop so
+/// that the Redis reader never waits for the hub. With sharded pub/sub each channel lives on the shard
+/// of its hash slot, so a Cluster carries each message only to the nodes that listen. A pipe message
+/// published longer ago than <c>maxAge</c> is dropped: only a master that hung and then ran the
+/// commands queued for it delivers that late, and their senders were told that they failed.
 /// </summary>
 internal sealed class PubSubRouter : IAsyncDisposable
 {
     private readonly RedisClient _client;
     private readonly RedisKeys _keys;
-    private readonly string _node;
+    private readonly string _self;
     private readonly ILocalDelivery _delivery;
     private readonly Action<int, long> _wakeUser;
     private readonly Action<Exception> _onError;
+    private readonly TimeProvider _time;
+    private readonly long _maxAgeMs;
     private readonly Channel<(string? Pipe, int DevId, byte[] Payload)> _inbox;
-    private readonly Dictionary<(int DevId, string Pipe), PipeSubscription> _pipes = [];
-    private readonly Action<RedisChannel, RedisValue> _onPipeMessage;
-    private readonly Action<RedisChannel, RedisValue> _onNodeMessage;
+    private readonly Dictionary<Topic, Listening> _topics = [];
+    private readonly RecentPipeMessages _recent = new();
+    private readonly Action<byte[]> _onUserMessage;
     private readonly Task _loop;
     private long _dropped;
+    private long _stale;
+    private long _repeated;
 
     public PubSubRouter(
-        RedisClient client, RedisKeys keys, string node, ILocalDelivery delivery, int capacity,
+        RedisClient client, RedisKeys keys, string self, ILocalDelivery delivery, int capacity, TimeProvider time, TimeSpan maxAge,
         Action<int, long> wakeUser, Action<Exception> onError)
     {
+        _time = time;
+        _maxAgeMs = (long)maxAge.TotalMilliseconds;
         _client = client;
         _keys = keys;
-        _node = node;
+        _self = self;
         _delivery = delivery;
         _wakeUser = wakeUser;
         _onError = onError;
         _inbox = Channel.CreateBounded<(string?, int, byte[])>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
-        _onPipeMessage = OnPipeMessage;
-        _onNodeMessage = OnNodeMessage;
+        _onUserMessage = payload => _inbox.Writer.TryWrite((null, 0, payload));
         _loop = Task.Run(DeliverAsync);
     }
 
     /// <summary>Broadcast messages dropped because the local delivery loop fell behind.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>True once the node and control channels are subscribed.</summary>
-    public bool NodeChannelsSubscribed { get; private set; }
+    /// <summary>Pipe messages dropped because they arrived longer than the maximum age after they were published.</summary>
+    public long Stale => Interlocked.Read(ref _stale);
 
-    /// <summary>Subscribes to this node's channel and the control channel (retried by the caller until it works).</summary>
-    public async Task SubscribeNodeChannelsAsync()
+    /// <summary>Pipe messages dropped because they had arrived already.</summary>
+    public long Repeated => Interlocked.Read(ref _repeated);
+
+    /// <summary>Takes a reference on a pipe's channel; completes once the node listens to it.</summary>
+    public Task AcquirePipeAsync(int devId, string pipe) =>
+        AcquireAsync(new Topic(devId, pipe, 0), () => _keys.PipeListenChannels(devId, pipe),
+            payload => _inbox.Writer.TryWrite((pipe, devId, payload)));
+
+    /// <summary>Drops a reference on a pipe's channel; the last one stops listening.</summary>
+    public void ReleasePipe(int devId, string pipe) => Release(new Topic(devId, pipe, 0));
+
+    /// <summary>Takes a reference on a user's channel; completes once the node listens to it.</summary>
+    public Task AcquireUserAsync(int devId, long userId) =>
+        AcquireAsync(new Topic(devId, null, userId), () => _keys.UserListenChannels(devId, userId), _onUserMessage);
+
+    /// <summary>Drops a reference on a user's channel; the last one stops listening.</summary>
+    public void ReleaseUser(int devId, long userId) => Release(new Topic(devId, null, userId));
+
+    public async ValueTask DisposeAsync()
     {
-        if (NodeChannelsSubscribed)
-        {
-            return;
-        }
-        await _client.SubscribeAsync(_keys.NodeChannel(_node), _onNodeMessage).ConfigureAwait(false);
-        await _client.SubscribeAsync(_keys.ControlChannel, _onNodeMessage).ConfigureAwait(false);
-        NodeChannelsSubscribed = true;
+        _inbox.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
     }
 
-    /// <summary>Takes a reference on a pipe's channel; completes once the SUBSCRIBE is active.</summary>
-    public async Task AcquireAsync(int devId, string pipe)
+    private async Task AcquireAsync(Topic topic, Func<PubSubChannel[]> channels, Action<byte[]> onMessage)
     {
         Task subscribed;
-        lock (_pipes)
+        lock (_topics)
         {
-            if (_pipes.TryGetValue((devId, pipe), out var existing))
+            if (_topics.TryGetValue(topic, out var existing))
             {
                 existing.References++;
                 subscribed = existing.Subscribed;
             }
             else
             {
-                subscribed = _client.SubscribeAsync(_keys.PipeChannel(devId, pipe), _onPipeMessage);
-                _pipes[(devId, pipe)] = new PipeSubscription(subscribed);
+                var listening = new Listening(SubscribeAllAsync(channels(), onMessage));
+                _topics[topic] = listening;
+                subscribed = listening.Subscribed;
             }
         }
         try
@@ -85,53 +105,74 @@ internal sealed class PubSubRouter : IAsyncDisposable
         }
         catch
         {
-            Release(devId, pipe);
+            Release(topic);
             throw;
         }
     }
 
-    /// <summary>Drops a reference; the last one UNSUBSCRIBEs.</summary>
-    public void Release(int devId, string pipe)
+    private void Release(Topic topic)
     {
-        lock (_pipes)
+        lock (_topics)
         {
-            if (!_pipes.TryGetValue((devId, pipe), out var existing) || --existing.References > 0)
+            if (!_topics.TryGetValue(topic, out var existing) || --existing.References > 0)
             {
                 return;
             }
-            _pipes.Remove((devId, pipe));
-            _ = UnsubscribeQuietlyAsync(devId, pipe);
+            _topics.Remove(topic);
+            _ = UnsubscribeQuietlyAsync(existing.Subscribed);
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Subscribes to every channel of a topic (two during a rolling upgrade), or to none.</summary>
+    private async Task<PubSubSubscription[]> SubscribeAllAsync(PubSubChannel[] channels, Action<byte[]> onMessage)
     {
-        _inbox.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        var done = new List<PubSubSubscription>(channels.Length);
+        try
+        {
+            foreach (var channel in channels)
+            {
+                done.Add(await _client.SubscribeAsync(channel, onMessage).ConfigureAwait(false));
+            }
+            return [.. done];
+        }
+        catch
+        {
+            foreach (var subscription in done)
+            {
+                await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
+            }
+            throw;
+        }
     }
 
-    private async Task UnsubscribeQuietlyAsync(int devId, string pipe)
+    private async Task UnsubscribeQuietlyAsync(Task<PubSubSubscription[]> subscribed)
+    {
+        PubSubSubscription[] subscriptions;
+        try
+        {
+            subscriptions = await subscribed.ConfigureAwait(false);
+        }
+        catch
+        {
+            return; // never subscribed: nothing to undo
+        }
+        foreach (var subscription in subscriptions)
+        {
+            await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UnsubscribeQuietlyAsync(PubSubSubscription subscription)
     {
         try
         {
-            await _client.UnsubscribeAsync(_keys.PipeChannel(devId, pipe), _onPipeMessage).ConfigureAwait(false);
+            await _client.UnsubscribeAsync(subscription).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _onError(e);
         }
     }
-
-    private void OnPipeMessage(RedisChannel channel, RedisValue value)
-    {
-        if (_keys.TryParsePipeChannel(channel!, out var devId, out var pipe))
-        {
-            _inbox.Writer.TryWrite((pipe, devId, (byte[])value!));
-        }
-    }
-
-    private void OnNodeMessage(RedisChannel channel, RedisValue value) =>
-        _inbox.Writer.TryWrite((null, 0, (byte[])value!));
 
     private async Task DeliverAsync()
     {
@@ -152,8 +193,18 @@ internal sealed class PubSubRouter : IAsyncDisposable
     {
         if (pipe is not null)
         {
-            if (BusPayload.ReadPipeMessage(pipe, payload, _node) is { } message)
+            if (BusPayload.ReadPipeMessage(pipe, payload, _self, out var publishedAtMs, out var uniqueId) is { } message)
             {
+                if (publishedAtMs > 0 && _time.GetUtcNow().ToUnixTimeMilliseconds() - publishedAtMs > _maxAgeMs)
+                {
+                    Interlocked.Increment(ref _stale);
+                    return;
+                }
+                if (!_recent.TryAdd(devId, pipe, uniqueId))
+                {
+                    Interlocked.Increment(ref _repeated);
+                    return;
+                }
                 _delivery.DeliverToPipe(devId, message);
             }
             return;
@@ -168,9 +219,12 @@ internal sealed class PubSubRouter : IAsyncDisposable
         }
     }
 
-    private sealed class PipeSubscription(Task subscribed)
+    /// <summary>A pipe (<see cref="Pipe"/> set) or a user's channel.</summary>
+    private readonly record struct Topic(int DevId, string? Pipe, long UserId);
+
+    private sealed class Listening(Task<PubSubSubscription[]> subscribed)
     {
-        public Task Subscribed { get; } = subscribed;
+        public Task<PubSubSubscription[]> Subscribed { get; } = subscribed;
         public int References { get; set; } = 1;
     }
 }

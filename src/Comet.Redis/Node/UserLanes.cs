@@ -52,6 +52,14 @@ internal sealed class UserLanes : IAsyncDisposable
         return completion.Task;
     }
 
+    /// <summary>Runs <paramref name="work"/> in the user's lane.</summary>
+    public Task RunAsync(int devId, long userId, Func<Task> work) =>
+        RunAsync(devId, userId, async () =>
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        });
+
     /// <summary>Asks for one take of the user's new personal messages; requests that arrive while one
     /// is waiting merge into it.</summary>
     public void RequestTake(int devId, long userId, Func<int, long, Task> take)

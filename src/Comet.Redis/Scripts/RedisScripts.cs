@@ -19,5 +19,5 @@ internal static class RedisScripts
     public static readonly RedisScript QueueGet = RedisScript.Load("queue_get");
     public static readonly RedisScript QueueClear = RedisScript.Load("queue_clear");
     public static readonly RedisScript Heartbeat = RedisScript.Load("heartbeat");
-    public static readonly RedisScript ForgetNode = RedisScript.Load("forget_node");
+    public static readonly RedisScript ClaimDead = RedisScript.Load("claim_dead");
 }

@@ -1,14 +1,19 @@
--- Registers an authorised user's connection and, when it is the node's first connection of the user,
--- takes the user's whole offline queue for it, in one step.
--- KEYS: 1 connections (hash connection id -> node), 2 queue state (hash seq, ack, c:<node>),
+-- Registers an authorised user's connection under this node's registration id and, when it is the
+-- registration's first connection of the user, takes the user's whole offline queue for it, in one step.
+-- Registering again (after Redis lost writes in a failover, or under a new registration id) moves the
+-- connection to the given id without announcing it and without the connection limit.
+-- KEYS: 1 connections (hash connection id -> registration id), 2 queue state (hash seq, ack, c:<id>),
 --       3 queue entries (zset seq -> entry), 4 users_time
--- ARGV: 1 connection id, 2 node, 3 max connections, 4 status channel, 5 online payload
+-- ARGV: 1 connection id, 2 registration id, 3 max connections, 4 status channel, 5 online payload,
+--       6 PUBLISH or SPUBLISH, 7 '1' when registering again
 -- Returns {1, online published (0/1), entries...} when accepted (entries oldest first), {0} when the
 -- limit is reached.
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == ARGV[2] then
   return {1, 0}
 end
-if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+local again = ARGV[7] == '1'
+if not current and not again and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
   return {0}
 end
 local result = {1, 0}
@@ -28,8 +33,12 @@ if not node_had then
   trim_delivered(KEYS[2], KEYS[3])
 end
 if redis.call('HLEN', KEYS[1]) == 1 then
-  redis.call('SET', KEYS[4], '0')
-  redis.call('PUBLISH', ARGV[4], ARGV[5])
-  result[2] = 1
+  if redis.call('GET', KEYS[4]) ~= '0' then
+    redis.call('SET', KEYS[4], '0')
+  end
+  if not current and not again then
+    redis.call(ARGV[6], ARGV[4], ARGV[5])
+    result[2] = 1
+  end
 end
 return result

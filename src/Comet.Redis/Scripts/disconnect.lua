@@ -1,6 +1,7 @@
 -- Removes an authorised user's connection; the user's last connection sets users_time and goes offline.
 -- KEYS: 1 connections, 2 queue state, 3 users_time
--- ARGV: 1 connection id, 2 node, 3 now (unix s), 4 status channel, 5 offline payload
+-- ARGV: 1 connection id, 2 registration id, 3 now (unix s), 4 status channel, 5 offline payload,
+--       6 PUBLISH or SPUBLISH
 -- Returns {node state, offline published (0/1)}; node state is -1 when the connection was not
 -- registered, 1 when the node still has connections of the user, 0 when it has none left.
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
@@ -13,7 +14,7 @@ end
 local offline = 0
 if redis.call('HLEN', KEYS[1]) == 0 then
   redis.call('SET', KEYS[3], ARGV[3])
-  redis.call('PUBLISH', ARGV[4], ARGV[5])
+  redis.call(ARGV[6], ARGV[4], ARGV[5])
   offline = 1
 end
 if node_has then

@@ -1,7 +1,7 @@
 -- Publishes to a pipe: append to its log when it logs, then PUBLISH, in one step.
 -- KEYS: 1 settings (string length), 2 log (list), 3 subscribers (hash)
 -- ARGV: 1 default length (trust_ pipes, else 0), 2 log TTL ms (trust_ pipes, else 0), 3 log entry,
---       4 channel, 5 bus payload
+--       4 channel (in the pipe's slot when sharded), 5 bus payload, 6 PUBLISH or SPUBLISH
 -- Returns the pipe's cluster-wide subscriber count.
 local length = tonumber(redis.call('GET', KEYS[1]) or '0')
 if length == 0 then
@@ -15,5 +15,5 @@ if length > 0 then
     redis.call('PEXPIRE', KEYS[2], ttl)
   end
 end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
+redis.call(ARGV[6], ARGV[4], ARGV[5])
 return redis.call('HLEN', KEYS[3])

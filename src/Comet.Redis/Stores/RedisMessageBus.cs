@@ -4,13 +4,13 @@ using Comet.Core.Names;
 using Comet.Redis.Node;
 using Comet.Redis.Scripts;
 using Comet.Redis.Wire;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Stores;
 
 /// <summary>
-/// Pipe messages: log + PUBLISH in one script. Personal messages: queue first, wake second (see
-/// send_to_user.lua and <see cref="PersonalInbox"/>), so that nothing is lost when pub/sub is.
+/// Pipe messages: log + publish in one script. Personal messages: queue first, wake second (see
+/// send_to_user.lua and <see cref="PersonalInbox"/>), so that nothing is lost when pub/sub is, and
+/// acknowledged only once a replica has them too (durable writes), so that a failover loses nothing.
 /// </summary>
 internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
 {
@@ -27,25 +27,27 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
             [Keys.PipeSettings(devId, pipe), Keys.PipeLog(devId, pipe), Keys.PipeSubscribers(devId, pipe)],
             [trusted ? context.Limits.MaxPipeLogLength : 0,
              trusted ? (long)context.Limits.TrustLogTtl.TotalMilliseconds : 0,
-             entry, Keys.PipeChannel(devId, pipe), BusPayload.PipeMessage(message, context.Node)]).ConfigureAwait(false);
+             entry, Keys.PipePublishChannel(devId, pipe).Name, BusPayload.PipeMessage(message, context.Identity.Id, context.NowMilliseconds),
+             Keys.PublishCommand]).ConfigureAwait(false);
         context.Metrics?.PipeMessagePublished();
         // This node delivers its own messages directly; other nodes get them over pub/sub.
         context.Delivery.DeliverToPipe(devId, message);
-        return (long)result;
+        return result.AsLong();
     }
 
     public async Task SendToUserAsync(int devId, long userId, string @event, string message)
     {
-        var result = (RedisResult[])(await context.Client.EvalAsync(
+        var result = await context.Client.EvalDurableAsync(
             RedisScripts.SendToUser,
             [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
             [QueueEntryCodec.EncodeBody(context.NowSeconds, @event, message),
              context.Limits.OfflineQueueLength,
              (long)context.Limits.OfflineQueueTtl.TotalMilliseconds,
-             Keys.NodeChannelPrefix,
-             BusPayload.UserWakeUp(devId, userId)]).ConfigureAwait(false))!;
+             Keys.UserPublishChannel(devId, userId).Name,
+             BusPayload.UserWakeUp(devId, userId),
+             Keys.PublishCommand]).ConfigureAwait(false);
         context.Metrics?.PersonalMessageSent();
-        var dropped = (long)result[1];
+        var dropped = result[1].AsLong();
         if (dropped > 0)
         {
             context.Metrics?.QueuedMessagesDropped(dropped);
@@ -54,13 +56,13 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
 
     public async Task<IReadOnlyList<QueuedMessage>> GetQueueAsync(int devId, long userId)
     {
-        var result = (RedisResult[])(await context.Client.EvalAsync(
+        var result = await context.Client.EvalAsync(
             RedisScripts.QueueGet,
             [Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
-            []).ConfigureAwait(false))!;
+            []).ConfigureAwait(false);
         var oldest = context.NowSeconds - (long)context.Limits.OfflineQueueTtl.TotalSeconds;
-        return result
-            .Select(r => QueueEntryCodec.Decode((byte[])r!).Message)
+        return result.Items()
+            .Select(r => QueueEntryCodec.Decode(r).Message)
             .Where(m => m.Time >= oldest)
             .ToList();
     }
@@ -72,5 +74,5 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
             []);
 
     public Task CloseUserAsync(int devId, long userId, string? credential) =>
-        context.Client.PublishAsync(Keys.ControlChannel, BusPayload.CloseUser(devId, userId, credential));
+        context.Client.PublishAsync(Keys.UserPublishChannel(devId, userId), BusPayload.CloseUser(devId, userId, credential));
 }

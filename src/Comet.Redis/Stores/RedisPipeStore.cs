@@ -3,8 +3,8 @@ using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
 using Comet.Core.Options;
+using Comet.Redis.Client;
 using Comet.Redis.Scripts;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Stores;
 
@@ -14,15 +14,11 @@ internal sealed class RedisPipeStore(RedisClient client, RedisKeys keys, LimitsO
     public async Task<IReadOnlyList<PipeSetting>> GetSettingsAsync(int devId, IReadOnlyCollection<string> pipes)
     {
         var list = pipes.ToList();
-        if (list.Count == 0)
-        {
-            return [];
-        }
-        var values = await client.BatchAsync(batch => list.Select(p => batch.StringGetAsync(keys.PipeSettings(devId, p)))).ConfigureAwait(false);
+        var values = await client.GetStringsAsync(list.Select(p => keys.PipeSettings(devId, p)).ToList()).ConfigureAwait(false);
         var result = new List<PipeSetting>();
         for (var i = 0; i < list.Count; i++)
         {
-            if (values[i].HasValue && int.TryParse((string?)values[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var length))
+            if (int.TryParse(values[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var length))
             {
                 result.Add(new PipeSetting(list[i], length));
             }
@@ -37,7 +33,7 @@ internal sealed class RedisPipeStore(RedisClient client, RedisKeys keys, LimitsO
             [Math.Clamp(length, 0, limits.MaxPipeLogLength)]);
 
     public Task DeleteSettingsAsync(int devId, string pipe) =>
-        client.RunAsync(db => db.KeyDeleteAsync([keys.PipeSettings(devId, pipe), keys.PipeLog(devId, pipe)]));
+        client.DeleteAsync(keys.PipeSettings(devId, pipe), keys.PipeLog(devId, pipe));
 
     public async Task<IReadOnlyList<LogEntry>> GetLogAsync(int devId, string pipe, int max)
     {
@@ -45,14 +41,14 @@ internal sealed class RedisPipeStore(RedisClient client, RedisKeys keys, LimitsO
         {
             return [];
         }
-        var values = await client.RunAsync(db => db.ListRangeAsync(keys.PipeLog(devId, pipe), -max, -1)).ConfigureAwait(false);
+        var values = await client.ListRangeAsync(keys.PipeLog(devId, pipe), -max, -1).ConfigureAwait(false);
         var oldest = PipeNames.IsAlwaysLogged(pipe)
             ? time.GetUtcNow().ToUnixTimeSeconds() - (long)limits.TrustLogTtl.TotalSeconds
             : long.MinValue;
         var result = new List<LogEntry>(values.Length);
         foreach (var value in values)
         {
-            var entry = LogEntryCodec.Decode(pipe, (byte[])value!, out var loggedAt);
+            var entry = LogEntryCodec.Decode(pipe, value, out var loggedAt);
             if (loggedAt >= oldest)
             {
                 result.Add(entry);
@@ -62,7 +58,7 @@ internal sealed class RedisPipeStore(RedisClient client, RedisKeys keys, LimitsO
     }
 
     public Task ClearLogAsync(int devId, string pipe) =>
-        client.RunAsync(db => db.KeyDeleteAsync(keys.PipeLog(devId, pipe)));
+        client.DeleteAsync(keys.PipeLog(devId, pipe));
 
     public async Task DeleteLogEntriesAsync(int devId, IReadOnlyCollection<string> entryIds)
     {
@@ -70,9 +66,9 @@ internal sealed class RedisPipeStore(RedisClient client, RedisKeys keys, LimitsO
             .Select(id => (Id: id, Pipe: LogEntryCodec.PipeOf(id)))
             .Where(e => e.Pipe is not null)
             .GroupBy(e => e.Pipe!, StringComparer.Ordinal)
-            .Select(g => (RedisScripts.DeleteLogEntries,
-                new RedisKey[] { keys.PipeLog(devId, g.Key) },
-                g.Select(e => (RedisValue)e.Id).ToArray()))
+            .Select(g => new ScriptCall(RedisScripts.DeleteLogEntries,
+                [keys.PipeLog(devId, g.Key)],
+                g.Select(e => (RedisArg)e.Id).ToArray()))
             .ToList();
         await client.EvalBatchAsync(byPipe).ConfigureAwait(false);
     }

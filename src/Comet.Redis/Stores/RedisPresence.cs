@@ -2,17 +2,18 @@ using System.Runtime.ExceptionServices;
 using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
+using Comet.Redis.Client;
 using Comet.Redis.Node;
 using Comet.Redis.Scripts;
 using Comet.Redis.Wire;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Stores;
 
 /// <summary>
-/// Cluster-wide presence: a hash of connection id -> node per user (limit, online/offline, where to
-/// wake), a hash of connection id -> record per pipe (counts, users_in_pipes, track_), users_time.
-/// A user's connect and disconnect run in the user's lane, so they keep order with message takes.
+/// Cluster-wide presence: a hash of connection id -> registration id per user (limit, online/offline,
+/// who to wake), a hash of connection id -> record per pipe (counts, users_in_pipes, track_),
+/// users_time. A user's connect and disconnect run in the user's lane, so they keep order with message
+/// takes and with registering everything again.
 /// </summary>
 internal sealed class RedisPresence(NodeContext context) : IPresence
 {
@@ -25,23 +26,65 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             context.Connections.Add(connection);
             return ConnectResult.Empty;
         }
-        var result = await context.Lanes.RunAsync(connection.DevId, connection.UserId, () => RegisterAsync(connection)).ConfigureAwait(false);
-        if (result.Accepted)
+        var (devId, userId) = (connection.DevId, connection.UserId);
+        // Listen to the user's channel before registering, so that no wake-up is missed.
+        await context.Router.AcquireUserAsync(devId, userId).ConfigureAwait(false);
+        ConnectResult result;
+        try
         {
-            context.Connections.Add(connection);
-            // When the node already had connections of the user, the new one gets what is pending live.
-            context.Inbox.Wake(connection.DevId, connection.UserId);
+            result = await context.Lanes.RunAsync(devId, userId, async () =>
+            {
+                var (accepted, entries) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
+                if (!accepted)
+                {
+                    return ConnectResult.TooManyConnections;
+                }
+                context.Connections.Add(connection);
+                foreach (var entry in entries)
+                {
+                    context.Inbox.Recent.Add(devId, userId, entry.UniqueId);
+                }
+                return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList());
+            }).ConfigureAwait(false);
         }
+        catch
+        {
+            context.Router.ReleaseUser(devId, userId);
+            throw;
+        }
+        if (!result.Accepted)
+        {
+            context.Router.ReleaseUser(devId, userId);
+            return result;
+        }
+        // When the node already had connections of the user, the new one gets what is pending live.
+        context.Inbox.Wake(devId, userId);
         return result;
     }
 
     public async Task DisconnectAsync(ConnectionInfo connection)
     {
-        var pipes = context.Connections.Remove(connection);
-        await RemoveFromPipesAsync(connection, pipes, announce: true).ConfigureAwait(false);
-        if (connection.UserId > 0)
+        if (!context.Connections.TryRemove(connection, out var pipes))
         {
-            await context.Lanes.RunAsync(connection.DevId, connection.UserId, () => UnregisterAsync(connection)).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await RemoveFromPipesAsync(connection, pipes, announce: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (connection.UserId > 0)
+            {
+                try
+                {
+                    await context.Lanes.RunAsync(connection.DevId, connection.UserId, () => UnregisterAsync(connection)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    context.Router.ReleaseUser(connection.DevId, connection.UserId);
+                }
+            }
         }
     }
 
@@ -57,6 +100,8 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         }
         catch (Exception e)
         {
+            // Redis may still count the connection in those pipes: the next heartbeat registers again.
+            context.RequestRestore();
             removalFailure = ExceptionDispatchInfo.Capture(e);
         }
         if (reallyAdded.Count > 0)
@@ -66,25 +111,79 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         removalFailure?.Throw();
     }
 
+    public async Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes)
+    {
+        var list = pipes.ToList();
+        var counts = await context.Client.HashLengthsAsync(list.Select(p => Keys.PipeSubscribers(devId, p)).ToList()).ConfigureAwait(false);
+        return list.Select((p, i) => new PipeCount(p, counts[i])).ToList();
+    }
+
+    public async Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe)
+    {
+        var entries = await context.Client.HashGetAllAsync(Keys.PipeSubscribers(devId, pipe)).ConfigureAwait(false);
+        return entries.Select(e => SubscriberRecord.Decode(devId, e.Field, e.Value)).ToList();
+    }
+
+    public async Task<IReadOnlyList<UserTime>> GetUserTimesAsync(int devId, IReadOnlyCollection<long> userIds)
+    {
+        var list = userIds.ToList();
+        var values = await context.Client.GetStringsAsync(list.Select(id => Keys.UserTime(devId, id)).ToList()).ConfigureAwait(false);
+        return list.Select((id, i) => new UserTime(id, long.TryParse(values[i], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var t) ? t : -1)).ToList();
+    }
+
+    /// <summary>
+    /// Registers every local connection and subscription again under the current registration id,
+    /// without announcing anything: after Redis lost the node's writes (a restart, a failover) or the
+    /// node took a new id. Messages the user's connections had not taken are handed to them.
+    /// </summary>
+    internal async Task RegisterAllAgainAsync()
+    {
+        var users = context.Connections.Users.Select(user => context.Lanes.RunAsync(user.DevId, user.UserId, async () =>
+        {
+            foreach (var connection in context.Connections.ConnectionsOf(user.DevId, user.UserId))
+            {
+                var (_, entries) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
+                foreach (var entry in Fresh(entries))
+                {
+                    context.Inbox.Deliver(user.DevId, user.UserId, entry, live: false);
+                }
+            }
+        }));
+        var pipes = context.Connections.Snapshot().Where(c => c.Pipes.Count > 0).Select(async c =>
+        {
+            await AddToPipesAsync(c.Connection, c.Pipes, announce: false).ConfigureAwait(false);
+            // A pipe left (or a connection closed) while this ran may have been registered after its
+            // removal: take it out again.
+            var now = context.Connections.PipesOf(c.Connection.ConnectionId);
+            var gone = c.Pipes.Where(p => !now.Contains(p)).ToList();
+            if (gone.Count > 0)
+            {
+                await ChangePipesAsync(c.Connection, gone, "-", RedisArg.Empty, announce: false, _ => null!).ConfigureAwait(false);
+            }
+        });
+        await Task.WhenAll(users.Concat(pipes)).ConfigureAwait(false);
+        context.Inbox.WakeAll();
+    }
+
     private async Task AddPipesAsync(ConnectionInfo connection, List<string> reallyAdded)
     {
-        // SUBSCRIBE before registering, so that nothing published to the pipe afterwards is missed.
+        // Listen before registering, so that nothing published to the pipe afterwards is missed.
         var acquired = new List<string>(reallyAdded.Count);
         try
         {
             foreach (var pipe in reallyAdded)
             {
-                await context.Router.AcquireAsync(connection.DevId, pipe).ConfigureAwait(false);
+                await context.Router.AcquirePipeAsync(connection.DevId, pipe).ConfigureAwait(false);
                 acquired.Add(pipe);
             }
         }
         catch
         {
-            // The node could not SUBSCRIBE: forget the new pipes locally so that references and Redis stay in step.
+            // The node could not listen: forget the new pipes locally so that references and Redis stay in step.
             context.Connections.Update(connection, [], reallyAdded);
             foreach (var pipe in acquired)
             {
-                context.Router.Release(connection.DevId, pipe);
+                context.Router.ReleasePipe(connection.DevId, pipe);
             }
             throw;
         }
@@ -103,112 +202,91 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         if (!context.Connections.Contains(connection.ConnectionId))
         {
             // Disconnected meanwhile: its removal may have missed these pipes.
-            await RemoveFromPipesAsync(connection, reallyAdded, announce: true).ConfigureAwait(false);
+            await ChangePipesAsync(connection, reallyAdded, "-", RedisArg.Empty, announce: false, _ => null!).ConfigureAwait(false);
         }
-    }
-
-    public async Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes)
-    {
-        var list = pipes.ToList();
-        if (list.Count == 0)
-        {
-            return [];
-        }
-        var counts = await context.Client.BatchAsync(batch => list.Select(p => batch.HashLengthAsync(Keys.PipeSubscribers(devId, p)))).ConfigureAwait(false);
-        return list.Select((p, i) => new PipeCount(p, counts[i])).ToList();
-    }
-
-    public async Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe)
-    {
-        var entries = await context.Client.RunAsync(db => db.HashGetAllAsync(Keys.PipeSubscribers(devId, pipe))).ConfigureAwait(false);
-        return entries.Select(e => SubscriberRecord.Decode(devId, e.Name!, (byte[])e.Value!)).ToList();
-    }
-
-    public async Task<IReadOnlyList<UserTime>> GetUserTimesAsync(int devId, IReadOnlyCollection<long> userIds)
-    {
-        var list = userIds.ToList();
-        if (list.Count == 0)
-        {
-            return [];
-        }
-        var values = await context.Client.BatchAsync(batch => list.Select(id => batch.StringGetAsync(Keys.UserTime(devId, id)))).ConfigureAwait(false);
-        return list.Select((id, i) => new UserTime(id, values[i].HasValue && values[i].TryParse(out long t) ? t : -1)).ToList();
     }
 
     /// <summary>Registers an authorised connection in Redis (inside the user's lane) and takes the user's queue.</summary>
-    internal async Task<ConnectResult> RegisterAsync(ConnectionInfo connection)
+    private async Task<(bool Accepted, List<QueueEntry> Entries)> RegisterAsync(ConnectionInfo connection, bool again)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
-        // Index first: a node that dies right after the script must still be reaped for this user.
-        await context.Client.RunAsync(db => db.SetAddAsync(Keys.NodeUsers(context.Node), Member(devId, userId))).ConfigureAwait(false);
+        var entries = new List<QueueEntry>();
+        var accepted = true;
         var online = PresenceEvents.UserOnline(userId);
-        var result = (RedisResult[])(await context.Client.EvalAsync(
-            RedisScripts.Connect,
-            [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId), Keys.UserTime(devId, userId)],
-            [connection.ConnectionId, context.Node, context.Limits.MaxConnectionsPerUser,
-             Keys.PipeChannel(devId, PipeNames.UserStatus(userId)), BusPayload.PipeMessage(online, context.Node)]).ConfigureAwait(false))!;
-        if ((long)result[0] == 0)
+        var status = Keys.PipePublishChannel(devId, PipeNames.UserStatus(userId));
+        await context.RegisterUnderCurrentIdAsync(async node =>
         {
-            return ConnectResult.TooManyConnections;
-        }
-        if ((long)result[1] == 1)
-        {
-            context.Delivery.DeliverToPipe(devId, online);
-        }
-        if (result.Length == 2)
-        {
-            return ConnectResult.Empty;
-        }
-        var oldest = context.NowSeconds - (long)context.Limits.OfflineQueueTtl.TotalSeconds;
-        var queued = new List<QueuedMessage>(result.Length - 2);
-        for (var i = 2; i < result.Length; i++)
-        {
-            var (_, message) = QueueEntryCodec.Decode((byte[])result[i]!);
-            if (message.Time >= oldest)
+            // Index first: a node that dies right after the script must still be reaped for this user.
+            await context.Client.SetAddAsync(Keys.NodeUsers(node), [Member(devId, userId)]).ConfigureAwait(false);
+            var result = await context.Client.EvalAsync(
+                RedisScripts.Connect,
+                [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId), Keys.UserTime(devId, userId)],
+                [connection.ConnectionId, node, context.Limits.MaxConnectionsPerUser, status.Name,
+                 BusPayload.PipeMessage(online, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand, again ? "1" : "0"]).ConfigureAwait(false);
+            again = true; // a second round (the id changed meanwhile) moves the same connection
+            if (result[0].AsLong() == 0)
             {
-                queued.Add(message);
+                accepted = false;
+                return;
             }
-        }
-        return new ConnectResult(true, queued);
+            if (result[1].AsLong() == 1)
+            {
+                context.Delivery.DeliverToPipe(devId, online);
+            }
+            for (var i = 2; i < result.Length; i++)
+            {
+                entries.Add(QueueEntryCodec.Decode(result[i].AsBytes()));
+            }
+        }).ConfigureAwait(false);
+        return (accepted, entries);
     }
 
-    /// <summary>Adds a connection's pipes in Redis (after the node SUBSCRIBEd to them).</summary>
-    internal async Task AddToPipesAsync(ConnectionInfo connection, IReadOnlyCollection<string> pipes, bool announce)
+    /// <summary>The entries not older than the offline queue's time to live.</summary>
+    private IEnumerable<QueueEntry> Fresh(List<QueueEntry> entries)
+    {
+        var oldest = context.NowSeconds - (long)context.Limits.OfflineQueueTtl.TotalSeconds;
+        return entries.Where(e => e.Message.Time >= oldest);
+    }
+
+    /// <summary>Adds a connection's pipes in Redis (after the node listens to them).</summary>
+    private Task AddToPipesAsync(ConnectionInfo connection, IReadOnlyCollection<string> pipes, bool announce)
     {
         var devId = connection.DevId;
-        var node = context.Node;
-        await context.Client.RunAsync(db => db.SetAddAsync(Keys.NodePipes(node), pipes.Select(p => (RedisValue)Member(devId, p)).ToArray())).ConfigureAwait(false);
-        var record = SubscriberRecord.Encode(node, connection);
         var now = context.NowSeconds;
-        await ChangePipesAsync(connection, pipes, "+", record, announce, pipe => PresenceEvents.Joined(pipe, connection, now)).ConfigureAwait(false);
+        return context.RegisterUnderCurrentIdAsync(async node =>
+        {
+            await context.Client.SetAddAsync(Keys.NodePipes(node), pipes.Select(p => Member(devId, p)).ToList()).ConfigureAwait(false);
+            var record = SubscriberRecord.Encode(node, connection);
+            await ChangePipesAsync(connection, pipes, "+", record, announce, pipe => PresenceEvents.Joined(pipe, connection, now)).ConfigureAwait(false);
+        });
     }
 
     /// <summary>Runs subscribe.lua for each pipe (pipelined) and delivers locally the track_ events it published.</summary>
     private async Task ChangePipesAsync(
-        ConnectionInfo connection, IReadOnlyCollection<string> pipes, string operation, RedisValue record, bool announce,
+        ConnectionInfo connection, IReadOnlyCollection<string> pipes, string operation, RedisArg record, bool announce,
         Func<string, CometMessage> trackEvent)
     {
         var devId = connection.DevId;
         var events = pipes.Select(p => announce && PipeNames.IsTracked(p) ? trackEvent(p) : null).ToList();
-        var results = await context.Client.EvalBatchAsync(pipes.Select((pipe, i) => (
+        var results = await context.Client.EvalBatchAsync(pipes.Select((pipe, i) => new ScriptCall(
             RedisScripts.Subscribe,
-            new RedisKey[] { Keys.PipeSubscribers(devId, pipe) },
-            new RedisValue[]
-            {
+            [Keys.PipeSubscribers(devId, pipe)],
+            [
                 operation, connection.ConnectionId, record, events[i] is null ? "0" : "1",
-                Keys.PipeChannel(devId, pipe),
-                events[i] is { } e ? BusPayload.PipeMessage(e, context.Node) : RedisValue.EmptyString,
-            }))).ConfigureAwait(false);
+                Keys.PipePublishChannel(devId, pipe).Name,
+                events[i] is { } e ? BusPayload.PipeMessage(e, context.Identity.Id, context.NowMilliseconds) : RedisArg.Empty,
+                Keys.PublishCommand,
+            ])).ToList()).ConfigureAwait(false);
         for (var i = 0; i < results.Length; i++)
         {
-            if (events[i] is { } e && (long)((RedisResult[])results[i]!)[1] == 1)
+            if (events[i] is { } e && results[i][1].AsLong() == 1)
             {
                 context.Delivery.DeliverToPipe(devId, e);
             }
         }
     }
 
-    private async Task RemoveFromPipesAsync(ConnectionInfo connection, IReadOnlyCollection<string> pipes, bool announce)
+    private async Task RemoveFromPipesAsync(ConnectionInfo connection, List<string> pipes, bool announce)
     {
         if (pipes.Count == 0)
         {
@@ -218,35 +296,40 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         var now = context.NowSeconds;
         try
         {
-            await ChangePipesAsync(connection, pipes, "-", RedisValue.EmptyString, announce, pipe => PresenceEvents.Left(pipe, connection, now)).ConfigureAwait(false);
+            await ChangePipesAsync(connection, pipes, "-", RedisArg.Empty, announce, pipe => PresenceEvents.Left(pipe, connection, now)).ConfigureAwait(false);
         }
         finally
         {
             foreach (var pipe in pipes)
             {
-                context.Router.Release(devId, pipe);
+                context.Router.ReleasePipe(devId, pipe);
             }
         }
     }
 
-    private async Task<bool> UnregisterAsync(ConnectionInfo connection)
+    private async Task UnregisterAsync(ConnectionInfo connection)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
         var offline = PresenceEvents.UserOffline(userId);
-        var result = (RedisResult[])(await context.Client.EvalAsync(
+        var node = context.Registration;
+        var result = await context.Client.EvalAsync(
             RedisScripts.Disconnect,
             [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserTime(devId, userId)],
-            [connection.ConnectionId, context.Node, context.NowSeconds,
-             Keys.PipeChannel(devId, PipeNames.UserStatus(userId)), BusPayload.PipeMessage(offline, context.Node)]).ConfigureAwait(false))!;
-        if ((long)result[1] == 1)
+            [connection.ConnectionId, node, context.NowSeconds,
+             Keys.PipePublishChannel(devId, PipeNames.UserStatus(userId)).Name,
+             BusPayload.PipeMessage(offline, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand]).ConfigureAwait(false);
+        if (result[1].AsLong() == 1)
         {
             context.Delivery.DeliverToPipe(devId, offline);
         }
-        if ((long)result[0] == 0)
+        if (result[0].AsLong() == 0)
         {
-            await context.Client.RunAsync(db => db.SetRemoveAsync(Keys.NodeUsers(context.Node), Member(devId, userId))).ConfigureAwait(false);
+            await context.Client.SetRemoveAsync(Keys.NodeUsers(node), [Member(devId, userId)]).ConfigureAwait(false);
         }
-        return true;
+        if (!context.Connections.HasUser(devId, userId))
+        {
+            context.Inbox.Recent.Forget(devId, userId);
+        }
     }
 
     internal static string Member(int devId, long userId) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{devId}:{userId}");

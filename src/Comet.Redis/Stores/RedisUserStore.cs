@@ -1,7 +1,7 @@
 using Comet.Core.Engine;
 using Comet.Core.Options;
+using Comet.Redis.Client;
 using Comet.Redis.Scripts;
-using StackExchange.Redis;
 
 namespace Comet.Redis.Stores;
 
@@ -12,25 +12,25 @@ internal sealed class RedisUserStore(RedisClient client, RedisKeys keys, LimitsO
         GetValuesAsync(userIds, id => keys.UserHash(devId, id));
 
     public Task SetHashAsync(int devId, long userId, string hash) =>
-        client.RunAsync(db => db.StringSetAsync(keys.UserHash(devId, userId), hash));
+        client.SetStringAsync(keys.UserHash(devId, userId), hash);
 
     public async Task<string> SetHashIfAbsentAsync(int devId, long userId, string hash)
     {
         var result = await client.EvalAsync(RedisScripts.SetIfAbsent, [keys.UserHash(devId, userId)], [hash]).ConfigureAwait(false);
-        return (string?)result ?? hash;
+        return result.AsString() ?? hash;
     }
 
     public Task DeleteHashAsync(int devId, long userId) =>
-        client.RunAsync(db => db.KeyDeleteAsync(keys.UserHash(devId, userId)));
+        client.DeleteAsync(keys.UserHash(devId, userId));
 
     public Task<IReadOnlyList<UserValue>> GetDataAsync(int devId, IReadOnlyCollection<long> userIds) =>
         GetValuesAsync(userIds, id => keys.UserData(devId, id));
 
     public Task SetDataAsync(int devId, long userId, string data) =>
-        client.RunAsync(db => db.StringSetAsync(keys.UserData(devId, userId), data));
+        client.SetStringAsync(keys.UserData(devId, userId), data);
 
     public Task DeleteDataAsync(int devId, long userId) =>
-        client.RunAsync(db => db.KeyDeleteAsync(keys.UserData(devId, userId)));
+        client.DeleteAsync(keys.UserData(devId, userId));
 
     public Task RevokeTokenAsync(int devId, string token, DateTimeOffset? expiresAt)
     {
@@ -50,7 +50,7 @@ internal sealed class RedisUserStore(RedisClient client, RedisKeys keys, LimitsO
 
     public async Task<bool> IsTokenRevokedAsync(int devId, string token)
     {
-        var score = await client.RunAsync(db => db.SortedSetScoreAsync(keys.RevokedTokens(devId), token)).ConfigureAwait(false);
+        var score = await client.SortedSetScoreAsync(keys.RevokedTokens(devId), token).ConfigureAwait(false);
         return score is { } expiry && expiry > time.GetUtcNow().ToUnixTimeMilliseconds();
     }
 
@@ -60,12 +60,10 @@ internal sealed class RedisUserStore(RedisClient client, RedisKeys keys, LimitsO
         var key = keys.RevokedTokens(devId);
         if (tokens is null)
         {
-            var all = await client.RunAsync(db => db.SortedSetRangeByScoreAsync(
-                key, now, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, Math.Max(limit, 0))).ConfigureAwait(false);
-            return all.Select(v => (string)v!).ToList();
+            return await client.SortedSetRangeAboveAsync(key, now, Math.Max(limit, 0)).ConfigureAwait(false);
         }
         var list = tokens.Distinct(StringComparer.Ordinal).ToList();
-        var scores = await client.BatchAsync(batch => list.Select(t => batch.SortedSetScoreAsync(key, t))).ConfigureAwait(false);
+        var scores = await client.SortedSetScoresAsync(key, list).ConfigureAwait(false);
         var result = new List<string>();
         for (var i = 0; i < list.Count && result.Count < limit; i++)
         {
@@ -78,23 +76,19 @@ internal sealed class RedisUserStore(RedisClient client, RedisKeys keys, LimitsO
     }
 
     public Task DeleteRevokedTokenAsync(int devId, string token) =>
-        client.RunAsync(db => db.SortedSetRemoveAsync(keys.RevokedTokens(devId), token));
+        client.SortedSetRemoveAsync(keys.RevokedTokens(devId), token);
 
-    private async Task<IReadOnlyList<UserValue>> GetValuesAsync(IReadOnlyCollection<long> userIds, Func<long, RedisKey> key)
+    private async Task<IReadOnlyList<UserValue>> GetValuesAsync(IReadOnlyCollection<long> userIds, Func<long, string> key)
     {
         var ids = userIds.ToList();
-        if (ids.Count == 0)
-        {
-            return [];
-        }
         // One GET per user, pipelined: the users live in different hash slots.
-        var values = await client.BatchAsync(batch => ids.Select(id => batch.StringGetAsync(key(id)))).ConfigureAwait(false);
+        var values = await client.GetStringsAsync(ids.Select(key).ToList()).ConfigureAwait(false);
         var result = new List<UserValue>(ids.Count);
         for (var i = 0; i < ids.Count; i++)
         {
-            if (values[i].HasValue)
+            if (values[i] is { } value)
             {
-                result.Add(new UserValue(ids[i], (string)values[i]!));
+                result.Add(new UserValue(ids[i], value));
             }
         }
         return result;

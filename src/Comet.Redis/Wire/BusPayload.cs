@@ -5,9 +5,11 @@ namespace Comet.Redis.Wire;
 
 /// <summary>
 /// What nodes say to each other over pub/sub, in <see cref="Netstring"/> fields (not WebSocket JSON).
-/// A pipe message: <c>m, origin node, event, data, flags, user id, send time, excluded connection</c>
-/// (the pipe is the channel; the origin node already delivered it locally and skips it, an empty
-/// origin means every node delivers it). A wake-up for a user's personal messages: <c>u, dev_id, user id</c>. A request to
+/// A pipe message: <c>m, origin node, event, data, flags, user id, send time, excluded connection,
+/// published at (unix ms), unique id</c> (the pipe is the channel; the origin node already delivered it
+/// locally and skips it, an empty origin means every node delivers it; the publish time lets receivers
+/// drop a message that a hung master ran long after its sender gave up on it; the unique id lets them
+/// drop a message that reached them twice). A wake-up for a user's personal messages: <c>u, dev_id, user id</c>. A request to
 /// close a user's connections: <c>c, dev_id, user id, has credential, credential</c>.
 /// </summary>
 internal static class BusPayload
@@ -16,8 +18,10 @@ internal static class BusPayload
     public const byte UserWakeUpKind = (byte)'u';
     public const byte CloseUserKind = (byte)'c';
 
-    public static byte[] PipeMessage(CometMessage message, string origin)
+    public static byte[] PipeMessage(CometMessage message, string origin, long publishedAtMs = 0)
     {
+        // Random, not a counter: unique across nodes and restarts without coordination.
+        var uniqueId = Random.Shared.NextInt64(1, long.MaxValue);
         var writer = new ArrayBufferWriter<byte>(64 + message.Data.Length);
         Netstring.Write(writer, "m");
         Netstring.Write(writer, origin);
@@ -27,6 +31,8 @@ internal static class BusPayload
         Netstring.Write(writer, message.UserId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
         Netstring.Write(writer, message.SendTime?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
         Netstring.Write(writer, message.ExcludeConnectionId ?? "");
+        Netstring.Write(writer, publishedAtMs);
+        Netstring.Write(writer, uniqueId);
         return writer.WrittenSpan.ToArray();
     }
 
@@ -54,9 +60,13 @@ internal static class BusPayload
     public static byte KindOf(ReadOnlySpan<byte> payload) =>
         Netstring.TryRead(ref payload, out var kind) && kind.Length == 1 ? kind[0] : (byte)0;
 
-    /// <summary>Reads a pipe message unless it is malformed or <paramref name="self"/> sent it.</summary>
-    public static CometMessage? ReadPipeMessage(string pipe, ReadOnlySpan<byte> payload, string self)
+    /// <summary>Reads a pipe message unless it is malformed or <paramref name="self"/> sent it;
+    /// <paramref name="publishedAtMs"/> and <paramref name="uniqueId"/> are 0 when the sender did not say
+    /// (reaper events, older nodes).</summary>
+    public static CometMessage? ReadPipeMessage(string pipe, ReadOnlySpan<byte> payload, string self, out long publishedAtMs, out long uniqueId)
     {
+        publishedAtMs = 0;
+        uniqueId = 0;
         if (KindOf(payload) != PipeMessageKind)
         {
             return null;
@@ -72,6 +82,8 @@ internal static class BusPayload
         var userId = Netstring.ReadNumber(ref payload);
         var sendTime = Netstring.ReadNumber(ref payload);
         var exclude = Netstring.ReadString(ref payload);
+        publishedAtMs = Netstring.ReadNumber(ref payload) ?? 0;
+        uniqueId = Netstring.ReadNumber(ref payload) ?? 0;
         return new CometMessage(
             pipe, @event, data,
             DataIsJson: flags.Contains((byte)'j'),

@@ -10,7 +10,6 @@ using Comet.WebSockets.Protocol;
 using Comet.WebSockets.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Comet.WebSockets.Session;
 
@@ -28,12 +27,13 @@ internal sealed partial class WebSocketConnectionHandler(
     OriginAllowList origins,
     KeepAliveSweeper keepAlive,
     CometMetrics metrics,
-    IOptions<CometOptions> cometOptions,
+    NodeIdentity node,
     ILogger<WebSocketConnectionHandler> logger)
 {
     private const int MaxHeaderLength = 256;
 
-    private readonly string _nodeName = cometOptions.Value.NodeName;
+    // Connection ids carry the process's incarnation: unique in the cluster even across restarts under one name.
+    private readonly string _idPrefix = node.Id + ":";
     private readonly CometWebSocketOptions _options = services.Options;
     private readonly WebSocketTransportSettings _settings = new(
         services.Options.MaxMessageSize, services.Options.MaxBatchBytes, services.Options.CloseTimeout, metrics);
@@ -91,7 +91,7 @@ internal sealed partial class WebSocketConnectionHandler(
 
             var info = new Comet.Core.Engine.ConnectionInfo(
                 url.DevId,
-                _nodeName + ":" + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
+                _idPrefix + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
                 auth.UserId,
                 url.Uuid,
                 Truncate(upgrade.UserAgent),

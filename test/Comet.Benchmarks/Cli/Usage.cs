@@ -16,7 +16,7 @@ internal static class Usage
           connect       ramp to N idle connections, each subscribed to one of P pipes (0: none),
                         memory per connection, then churn  --connections 10000 --pipes 10 --churn-seconds 10
           cometql       statements/s over K backend connections
-                        --connections 1,4,16 --statement insert,select --client mysqldata,raw --pipeline 1
+                        --connections 1,4,16 --statement insert,select,personal --client mysqldata,raw --pipeline 1
           selftest      checks the tool's own stamp parsing, percentiles and options (no gateway)
           micro         BenchmarkDotNet micro-benchmarks (arguments go to BenchmarkDotNet, e.g. --filter '*')
         target (default: gateways started here as Release processes, memory engine):

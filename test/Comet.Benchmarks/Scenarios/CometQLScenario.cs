@@ -76,7 +76,9 @@ internal static class CometQLScenario
     {
         "insert" => $"INSERT INTO pipes_messages (name, event, message) VALUES ('nobody_listens', 'e', '{PayloadStamp.Create(sequence, size)}')",
         "select" => string.Create(CultureInfo.InvariantCulture, $"SELECT id, time FROM users_time WHERE id IN ({(sequence % 1000) + 1}, 2, 3)"),
-        _ => throw new ArgumentException($"--statement takes insert or select, not '{statement}'."),
+        // A personal message to one of 1,000 users nobody is connected as: queued, and (with Redis replicas) durable.
+        "personal" => string.Create(CultureInfo.InvariantCulture, $"INSERT INTO users_messages (id, event, message) VALUES ({(sequence % 1000) + 1}, 'e', '{PayloadStamp.Create(sequence, size)}')"),
+        _ => throw new ArgumentException($"--statement takes insert, select or personal, not '{statement}'."),
     };
 
     private static async Task<Measured> MeasureAsync(

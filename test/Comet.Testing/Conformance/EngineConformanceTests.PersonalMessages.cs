@@ -162,6 +162,8 @@ public abstract partial class EngineConformanceTests
     public async Task Closing_a_user_reaches_the_node_with_the_credential()
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
+        await engine.Presence.ConnectAsync(NewConnection(devId, 5, credential: "revoked-jwt"));
+        await engine.Presence.ConnectAsync(NewConnection(devId, 6));
 
         await engine.Bus.CloseUserAsync(devId, 5, "revoked-jwt");
         await engine.Bus.CloseUserAsync(devId, 6, null);

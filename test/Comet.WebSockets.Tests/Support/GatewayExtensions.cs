@@ -19,6 +19,9 @@ public static class GatewayExtensions
     /// <summary>The configured node name of node 1 (of the only node for a <see cref="TestGateway.Node"/> view).</summary>
     public static string NodeName(this TestGateway gateway) => gateway.Services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
 
+    /// <summary>The node's identity in the cluster: its name and this process's incarnation.</summary>
+    public static string NodeId(this TestGateway gateway) => gateway.Services.GetRequiredService<NodeIdentity>().Id;
+
     /// <summary>The last node: in cluster mode not the one behind <see cref="TestGateway.Services"/>.</summary>
     public static TestGateway LastNode(this TestGateway gateway) => gateway.Node(gateway.NodeCount - 1);
 

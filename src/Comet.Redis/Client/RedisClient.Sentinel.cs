@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Comet.Redis.Client;
+
+/// <summary>
+/// Following a Sentinel set's master. The library's own Sentinel support keeps writing to a former
+/// master that still says "master" (one that hung and woke up, or one a manual failover demoted before
+/// Sentinel told it, up to 10 s later), and what such a server takes is lost when it resyncs. So the
+/// client pins its link to the one master the sentinels name, and when they name another (their
+/// <c>+switch-master</c>, or any heartbeat that finds a different answer) it makes a new link pinned to
+/// it, listens there to every channel, swaps, and closes the old one.
+/// </summary>
+internal sealed partial class RedisClient
+{
+    private readonly SemaphoreSlim _switching = new(1, 1);
+
+    private void Watch(ConnectionMultiplexer multiplexer)
+    {
+        multiplexer.ConnectionFailed += (sender, e) =>
+        {
+            if (sender == _link.Multiplexer)
+            {
+                LogConnectionFailed(_logger, e.EndPoint, e.ConnectionType, e.FailureType);
+                TopologyChanged?.Invoke();
+            }
+        };
+        multiplexer.ConnectionRestored += (sender, e) =>
+        {
+            if (sender == _link.Multiplexer)
+            {
+                LogConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
+                ConnectionRestored?.Invoke();
+            }
+        };
+        multiplexer.ConfigurationChanged += (sender, e) =>
+        {
+            if (sender == _link.Multiplexer)
+            {
+                LogConfigurationChanged(_logger, e.EndPoint);
+                TopologyChanged?.Invoke();
+            }
+        };
+        multiplexer.HashSlotMoved += (sender, _) =>
+        {
+            if (sender == _link.Multiplexer)
+            {
+                TopologyChanged?.Invoke();
+            }
+        };
+    }
+
+    private async Task FollowSentinelsQuietlyAsync()
+    {
+        try
+        {
+            await FollowSentinelsAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            LogSwitchFailed(_logger, e);
+        }
+    }
+
+    private async Task FollowSentinelsAsync()
+    {
+        if (_sentinel is null || !await _switching.WaitAsync(0).ConfigureAwait(false))
+        {
+            return;
+        }
+        try
+        {
+            var master = await _sentinel.MasterAsync().ConfigureAwait(false);
+            var current = _link;
+            if (master is null || Equals(master, current.Master))
+            {
+                return;
+            }
+            var next = await RedisLink.ConnectAsync(_configuration, master, _operationTimeout).ConfigureAwait(false);
+            Watch(next.Multiplexer);
+            await SubscribeAllAsync(next).ConfigureAwait(false);
+            _link = next;
+            LogSwitched(_logger, current.Master?.ToString() ?? "(found by the library)", master);
+            // Writes the old master took may be lost, and messages published meanwhile were missed.
+            TopologyChanged?.Invoke();
+            ConnectionRestored?.Invoke();
+            _ = CloseLaterAsync(current);
+        }
+        finally
+        {
+            _switching.Release();
+        }
+    }
+
+    /// <summary>Closes a replaced link once the commands sent on it had their deadline.</summary>
+    private async Task CloseLaterAsync(RedisLink old)
+    {
+        await Task.Delay(_operationTimeout).ConfigureAwait(false);
+        await old.CloseAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis master switched from {Old} to {New} (the sentinels' master); the client now talks to the new one only")]
+    private static partial void LogSwitched(ILogger logger, string old, System.Net.EndPoint @new);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not follow the sentinels' master; the next heartbeat tries again")]
+    private static partial void LogSwitchFailed(ILogger logger, Exception exception);
+}

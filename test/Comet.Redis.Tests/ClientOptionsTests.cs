@@ -1,0 +1,69 @@
+using Comet.Core.Engine;
+using Comet.Core.Options;
+using Comet.Testing;
+using Comet.Testing.Conformance;
+
+namespace Comet.Redis.Tests;
+
+/// <summary>
+/// The client settings operators use: RESP3 (the default) and RESP2, and a Redis 6+ ACL user that may
+/// touch only the gateway's keys and channels (no default user, no dangerous commands).
+/// </summary>
+public sealed class ClientOptionsTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private const int DevId = 12;
+
+    [Theory]
+    [InlineData(RedisProtocolVersion.Resp3)]
+    [InlineData(RedisProtocolVersion.Resp2)]
+    public async Task Scripts_pub_sub_and_personal_messages_work_on_both_protocols(RedisProtocolVersion protocol)
+    {
+        var options = redis.Options(RedisFixture.NewPrefix());
+        options.Protocol = protocol;
+        await using var engine = new RedisEngine(options, new NodeIdentity("proto"), new LimitsOptions(), TimeProvider.System);
+        await ExerciseAsync(engine);
+    }
+
+    [Fact]
+    public async Task A_restricted_ACL_user_with_only_the_prefixs_keys_and_channels_runs_the_engine()
+    {
+        const string prefix = "acl-comet";
+        await using var server = await RedisServer.StartOwnedAsync(
+            "--user", "default", "off",
+            "--user", "comet", "on", ">acl-secret", "resetchannels", $"&{prefix}:*", $"&{{{prefix}:*", $"~{{{prefix}:*",
+            "+@all", "-@dangerous", "+role", "+info", "+wait");
+        var options = redis.Options(prefix);
+        options.Configuration = server.Configuration + ",user=comet,password=acl-secret";
+        await using var engine = new RedisEngine(options, new NodeIdentity("acl"), new LimitsOptions(), TimeProvider.System);
+        await ExerciseAsync(engine);
+
+        // The same user with a wrong password gets nothing: the engine starts but is not ready.
+        options.Configuration = server.Configuration + ",user=comet,password=wrong";
+        await using var refused = new RedisEngine(options, new NodeIdentity("acl-wrong"), new LimitsOptions(), TimeProvider.System);
+        await refused.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        Assert.False(refused.IsReady);
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => refused.Users.GetHashesAsync(DevId, [1]));
+    }
+
+    /// <summary>A connection subscribed to a pipe gets a pipe message and a personal message; counts and the queue work.</summary>
+    private static async Task ExerciseAsync(RedisEngine engine)
+    {
+        var delivery = new RecordingDelivery();
+        await engine.StartAsync(delivery, CancellationToken.None);
+        Assert.True(engine.IsReady);
+        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
+        var connection = new ConnectionInfo(DevId, "c:1", 7, "u", "", "", "", "");
+        delivery.SetLocalConnections(DevId, 7, 1);
+        Assert.True((await engine.Presence.ConnectAsync(connection)).Accepted);
+        await engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);
+        Assert.Equal([new PipeCount(pipe, 1)], await engine.Presence.CountSubscribersAsync(DevId, [pipe]));
+
+        await engine.Bus.SendToUserAsync(DevId, 7, "e", "personal");
+        await TestWait.UntilAsync(() => delivery.TakenBy(DevId, 7), l => l.Count == 1, "the personal message");
+        await engine.Bus.SendToUserAsync(DevId, 8, "e", "queued");
+        Assert.Equal(["queued"], (await engine.Bus.GetQueueAsync(DevId, 8)).Select(m => m.Message));
+        await engine.Users.SetHashAsync(DevId, 7, "hash");
+        Assert.Equal([new UserValue(7, "hash")], await engine.Users.GetHashesAsync(DevId, [7]));
+        Assert.Equal([new UserTime(7, 0)], await engine.Presence.GetUserTimesAsync(DevId, [7]));
+    }
+}
