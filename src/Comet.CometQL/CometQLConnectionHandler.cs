@@ -18,7 +18,7 @@ namespace Comet.CometQL;
 /// </summary>
 public sealed class CometQLConnectionHandler : ConnectionHandler
 {
-    private readonly SessionServices _services;
+    private readonly CometQLServices _services;
     private readonly ConnectionLimiter _limiter;
     private readonly CometMetrics _metrics;
     private readonly CometQLInstruments _instruments;
@@ -26,7 +26,7 @@ public sealed class CometQLConnectionHandler : ConnectionHandler
     private readonly CancellationToken _stopping;
 
     internal CometQLConnectionHandler(
-        SessionServices services,
+        CometQLServices services,
         ConnectionLimiter limiter,
         CometMetrics metrics,
         CometQLInstruments instruments,
@@ -85,15 +85,3 @@ public sealed class CometQLConnectionHandler : ConnectionHandler
         await connection.Transport.Output.FlushAsync();
     }
 }
-
-/// <summary>What every session needs, resolved once.</summary>
-internal sealed record SessionServices(
-    StatementExecutor Executor,
-    DatabaseSelector Databases,
-    DevKeyProvider Keys,
-    CometQLOptions Options,
-    TlsCertificate Tls,
-    FailedLoginTracker FailedLogins,
-    CometQLInstruments Instruments,
-    ProxyProtocolInstruments ProxyInstruments,
-    ILogger Logger);

@@ -30,7 +30,7 @@ public static class CometQLServiceCollectionExtensions
         services.AddSingleton<FailedLoginTracker>();
         services.AddSingleton<ConnectionLimiter>();
         services.AddSingleton<CometQLInstruments>();
-        services.AddSingleton(sp => new SessionServices(
+        services.AddSingleton(sp => new CometQLServices(
             sp.GetRequiredService<StatementExecutor>(),
             sp.GetRequiredService<DatabaseSelector>(),
             sp.GetRequiredService<DevKeyProvider>(),
@@ -41,7 +41,7 @@ public static class CometQLServiceCollectionExtensions
             sp.GetRequiredService<ProxyProtocolInstruments>(),
             sp.GetRequiredService<ILogger<CometQLConnectionHandler>>()));
         services.AddSingleton(sp => new CometQLConnectionHandler(
-            sp.GetRequiredService<SessionServices>(),
+            sp.GetRequiredService<CometQLServices>(),
             sp.GetRequiredService<ConnectionLimiter>(),
             sp.GetRequiredService<CometMetrics>(),
             sp.GetRequiredService<CometQLInstruments>(),

@@ -35,7 +35,7 @@ internal sealed partial class CometQLSession
     private static int s_lastConnectionId;
 
     private readonly ConnectionContext _connection;
-    private readonly SessionServices _services;
+    private readonly CometQLServices _services;
     private readonly StatementExecutor _executor;
     private readonly DatabaseSelector _databases;
     private readonly DevKeyProvider _keys;
@@ -63,7 +63,7 @@ internal sealed partial class CometQLSession
     }
 
     /// <param name="drain">Cancelled when the host stops: the statement in flight is answered, then the connection closes.</param>
-    public CometQLSession(ConnectionContext connection, SessionServices services, CancellationToken drain)
+    public CometQLSession(ConnectionContext connection, CometQLServices services, CancellationToken drain)
     {
         _connection = connection;
         _services = services;

@@ -44,6 +44,8 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         _metrics = metrics;
     }
 
+    public string Name => "redis";
+
     public IUserStore Users => Running.Users;
     public IPipeStore Pipes => Running.Pipes;
     public IMessageBus Bus => Running.Bus;

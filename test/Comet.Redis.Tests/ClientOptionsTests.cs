@@ -52,7 +52,7 @@ public sealed class ClientOptionsTests(RedisFixture redis) : IClassFixture<Redis
         await engine.StartAsync(delivery, CancellationToken.None);
         Assert.True(engine.IsReady);
         var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var connection = new ConnectionInfo(DevId, "c:1", 7, "u", "", "", "", "");
+        var connection = new ClientRecord(DevId, "c:1", 7, "u", "", "", "", "");
         delivery.SetLocalConnections(DevId, 7, 1);
         Assert.True((await engine.Presence.ConnectAsync(connection)).Accepted);
         await engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);

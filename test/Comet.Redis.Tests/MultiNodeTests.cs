@@ -143,6 +143,6 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         Assert.Empty(nodes[0].Delivery.Closes);
     }
 
-    internal static ConnectionInfo Connection(EngineCluster.Node node, long userId, string uuid = "uuid", int devId = DevId) =>
+    internal static ClientRecord Connection(EngineCluster.Node node, long userId, string uuid = "uuid", int devId = DevId) =>
         new(devId, $"{node.Name}:{Interlocked.Increment(ref s_connection)}", userId, uuid, "xunit", "127.0.0.1", "", "");
 }

@@ -110,7 +110,7 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         await using var __ = engine;
         await engine.StartAsync(delivery, CancellationToken.None);
         var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var connection = new ConnectionInfo(DevId, "solo:1", 53, "u", "", "", "", "");
+        var connection = new ClientRecord(DevId, "solo:1", 53, "u", "", "", "", "");
         delivery.SetLocalConnections(DevId, 53, 1);
         await engine.Presence.ConnectAsync(connection);
         await engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);

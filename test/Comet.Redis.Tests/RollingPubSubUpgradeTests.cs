@@ -28,7 +28,7 @@ public sealed class RollingPubSubUpgradeTests(RedisFixture redis) : IClassFixtur
         {
             var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
             var userId = Random.Shared.NextInt64(1000, 1_000_000);
-            var listener = new ConnectionInfo(DevId, Guid.NewGuid().ToString("N"), userId, "u", "", "", "", "");
+            var listener = new ClientRecord(DevId, Guid.NewGuid().ToString("N"), userId, "u", "", "", "", "");
             to.Delivery.SetLocalConnections(DevId, userId, 1);
             await to.Engine.Presence.ConnectAsync(listener);
             await to.Engine.Presence.UpdateSubscriptionsAsync(listener, [pipe], []);
@@ -50,7 +50,7 @@ public sealed class RollingPubSubUpgradeTests(RedisFixture redis) : IClassFixtur
         await using var classic = await StartAsync(prefix, "classic", PubSubMode.Classic);
         await using var sharded = await StartAsync(prefix, "sharded", PubSubMode.Sharded);
         var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var listener = new ConnectionInfo(DevId, "listener", 0, "u", "", "", "", "");
+        var listener = new ClientRecord(DevId, "listener", 0, "u", "", "", "", "");
         await sharded.Engine.Presence.ConnectAsync(listener);
         await sharded.Engine.Presence.UpdateSubscriptionsAsync(listener, [pipe], []);
 

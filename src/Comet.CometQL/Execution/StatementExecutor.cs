@@ -21,7 +21,6 @@ internal sealed class StatementExecutor
     private readonly string _nodeName;
     private readonly DateTimeOffset _startedAt;
     private readonly MeterStatus _meterStatus;
-    private readonly string _engineKind;
 
     public StatementExecutor(
         ICometEngine engine,
@@ -43,7 +42,6 @@ internal sealed class StatementExecutor
         _databases = databases;
         _nodeName = comet.Value.NodeName;
         _startedAt = time.GetUtcNow();
-        _engineKind = engine.GetType().Name.Replace("Engine", "", StringComparison.Ordinal).ToLowerInvariant();
         Variables = SystemVariables.Create(options.Value.MaxPacketSize, (long)options.Value.IdleTimeout.TotalSeconds);
     }
 
@@ -55,7 +53,7 @@ internal sealed class StatementExecutor
         var names = StatementNames.Of(statement);
         _metrics.StatementExecuted(names.Table, names.Operation);
         using var span = CometTracing.StartStatement(names.SpanName, names.Table, names.Operation);
-        using var engineSpan = names.UsesEngine ? CometTracing.StartEngine(_engineKind, names.Operation) : null;
+        using var engineSpan = names.UsesEngine ? CometTracing.StartEngine(_engine.Name, names.Operation) : null;
         try
         {
             return await ExecuteCoreAsync(statement, session);
@@ -106,7 +104,7 @@ internal sealed class StatementExecutor
 
     private StatementContext Context(SessionState session) => new(_engine, _metrics, _time, _limits, _jwt, session);
 
-    /// <summary>CometQL's own rows, the two standard rows tools read, then every instrument of the gateway meter.</summary>
+    /// <summary>The rows tools read, this session's and node's, then every instrument of the gateway meter (the counters too).</summary>
     private List<(string, string)> Status(SessionState session)
     {
         var uptime = Text((long)(_time.GetUtcNow() - _startedAt).TotalSeconds);
@@ -119,12 +117,6 @@ internal sealed class StatementExecutor
             ("dev_id", Text(session.DevId)),
             ("node", _nodeName),
             ("engine_ready", _engine.IsReady ? "1" : "0"),
-            ("cometql_connections", Text(_metrics.CometQLConnections)),
-            ("websocket_connections", Text(_metrics.WebSocketConnections)),
-            ("queries", Text(_metrics.Queries)),
-            ("pipe_messages", Text(_metrics.PipeMessages)),
-            ("personal_messages", Text(_metrics.PersonalMessages)),
-            ("dropped_queued_messages", Text(_metrics.DroppedQueuedMessages)),
         ];
         rows.AddRange(_meterStatus.Snapshot());
         return rows;

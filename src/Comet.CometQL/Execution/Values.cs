@@ -1,5 +1,6 @@
 using System.Globalization;
 using Comet.CometQL.Parsing;
+using Comet.Core.Names;
 
 namespace Comet.CometQL.Execution;
 
@@ -45,7 +46,7 @@ internal static class Values
     }
 
     /// <summary>The distinct well-formed pipe names of a key list (3–64 characters of <c>[A-Za-z0-9_-]</c>).</summary>
-    public static List<string> PipeNames(IReadOnlyList<SqlValue> values)
+    public static List<string> DistinctPipeNames(IReadOnlyList<SqlValue> values)
     {
         var names = new List<string>(values.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -60,37 +61,37 @@ internal static class Values
     }
 
     public static bool IsPipeName(string name) =>
-        name.Length is >= Core.Names.PipeNames.MinCometQLLength and <= Core.Names.PipeNames.MaxLength
-        && Core.Names.PipeNames.HasValidCharacters(name);
+        name.Length is >= PipeNames.MinCometQLLength and <= PipeNames.MaxLength
+        && PipeNames.HasValidCharacters(name);
 
     /// <summary>Checks a pipe name for writing, with CppComet's errors.</summary>
     public static string PipeName(SqlValue value)
     {
         var name = value.Text;
-        if (name.Length > Core.Names.PipeNames.MaxLength)
+        if (name.Length > PipeNames.MaxLength)
         {
             throw new CometQLException(CometQLErrors.ChannelNameTooLong);
         }
-        if (name.Length < Core.Names.PipeNames.MinCometQLLength)
+        if (name.Length < PipeNames.MinCometQLLength)
         {
             throw new CometQLException(CometQLErrors.ChannelNameTooShort);
         }
-        if (!Core.Names.PipeNames.HasValidCharacters(name))
+        if (!PipeNames.HasValidCharacters(name))
         {
             throw new CometQLException(CometQLErrors.ChannelNameInvalid);
         }
         return name;
     }
 
-    /// <summary>Checks an event name: at most 64 characters of <c>[A-Za-z0-9_-]</c>, may be empty.</summary>
+    /// <summary>Checks an event name: at most <see cref="EventNames.MaxLength"/> characters of <c>[A-Za-z0-9_-]</c>, may be empty.</summary>
     public static string EventName(SqlValue value)
     {
         var name = value.Text;
-        if (name.Length > Core.Names.PipeNames.MaxLength)
+        if (name.Length > EventNames.MaxLength)
         {
             throw new CometQLException(CometQLErrors.EventNameTooLong);
         }
-        if (!Core.Names.PipeNames.HasValidCharacters(name))
+        if (!PipeNames.HasValidCharacters(name))
         {
             throw new CometQLException(CometQLErrors.EventNameInvalid);
         }

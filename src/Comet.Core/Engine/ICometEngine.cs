@@ -11,6 +11,9 @@ namespace Comet.Core.Engine;
 /// </remarks>
 public interface ICometEngine
 {
+    /// <summary>The engine's short name for traces and the status page (<c>memory</c>, <c>redis</c>).</summary>
+    string Name { get; }
+
     /// <summary>users_auth, users_data and revoked_tokens.</summary>
     IUserStore Users { get; }
 

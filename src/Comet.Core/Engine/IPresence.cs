@@ -8,28 +8,28 @@ namespace Comet.Core.Engine;
 public interface IPresence
 {
     /// <summary>
-    /// Registers a connection. For an authorised user (<see cref="ConnectionInfo.UserId"/> &gt; 0) it
+    /// Registers a connection. For an authorised user (<see cref="ClientRecord.UserId"/> &gt; 0) it
     /// enforces the per-user connection limit, and atomically with the registration takes the user's
     /// whole offline queue (oldest first) for this connection to send before any live message. The
     /// user's first connection sets users_time to 0 and publishes <c>online</c>.
     /// </summary>
-    Task<ConnectResult> ConnectAsync(ConnectionInfo connection);
+    Task<ConnectResult> ConnectAsync(ClientRecord connection);
 
     /// <summary>
     /// Removes a connection and its subscriptions (emitting <c>track_</c> unsubscriptions). The user's
     /// last connection sets users_time to now and publishes <c>offline</c>. Idempotent.
     /// </summary>
-    Task DisconnectAsync(ConnectionInfo connection);
+    Task DisconnectAsync(ClientRecord connection);
 
     /// <summary>Adds and removes pipes of a connection's subscription set, emitting <c>track_</c>
     /// events (a joiner's <c>subscription</c> goes to the other members, not to the joiner).</summary>
-    Task UpdateSubscriptionsAsync(ConnectionInfo connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed);
+    Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed);
 
     /// <summary>The number of subscribed connections of each pipe (0 included), in request order.</summary>
     Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes);
 
     /// <summary>One row per connection subscribed to the pipe, anonymous ones included (user id 0).</summary>
-    Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe);
+    Task<IReadOnlyList<ClientRecord>> GetSubscribersAsync(int devId, string pipe);
 
     /// <summary>users_time for each requested id, in request order: 0 while online, the unix time of
     /// the last disconnect, or -1 when nothing is known.</summary>

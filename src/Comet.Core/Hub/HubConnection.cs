@@ -26,7 +26,7 @@ public sealed class HubConnection : IDisposable
     /// <param name="info">The connection as the engine knows it.</param>
     /// <param name="compat">True for clients below v4 (CppComet's compat encoding).</param>
     /// <param name="queueCapacity">The most messages that may wait for this client; one more closes it.</param>
-    public HubConnection(ConnectionInfo info, bool compat, int queueCapacity)
+    public HubConnection(ClientRecord info, bool compat, int queueCapacity)
     {
         ArgumentNullException.ThrowIfNull(info);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
@@ -40,7 +40,7 @@ public sealed class HubConnection : IDisposable
         });
     }
 
-    public ConnectionInfo Info { get; }
+    public ClientRecord Info { get; }
 
     public string Id => Info.ConnectionId;
 

@@ -37,6 +37,8 @@ public sealed partial class MemoryEngine : ICometEngine, IDisposable
         Presence = new MemoryPresence(_state, bus);
     }
 
+    public string Name => "memory";
+
     public IUserStore Users { get; }
 
     public IPipeStore Pipes { get; }

@@ -18,7 +18,7 @@ internal sealed class MemoryPipe(string name)
     public int? LogLength { get; set; }
 
     /// <summary>Subscribed connections by connection id.</summary>
-    public Dictionary<string, ConnectionInfo> Subscribers { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ClientRecord> Subscribers { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Set once the namespace dropped this object; a caller holding it must look the pipe up again.</summary>
     public bool Removed { get; set; }

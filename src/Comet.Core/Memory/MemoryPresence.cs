@@ -7,7 +7,7 @@ namespace Comet.Core.Memory;
 /// <summary>Connections, subscriptions and users_time, in memory, with the events they cause.</summary>
 internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : IPresence
 {
-    public Task<ConnectResult> ConnectAsync(ConnectionInfo connection)
+    public Task<ConnectResult> ConnectAsync(ClientRecord connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrEmpty(connection.ConnectionId);
@@ -47,7 +47,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         }
     }
 
-    public Task DisconnectAsync(ConnectionInfo connection)
+    public Task DisconnectAsync(ClientRecord connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var space = state.Namespace(connection.DevId);
@@ -87,7 +87,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         return Task.CompletedTask;
     }
 
-    public Task UpdateSubscriptionsAsync(ConnectionInfo connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
+    public Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(added);
@@ -168,18 +168,18 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         return Task.FromResult<IReadOnlyList<PipeCount>>(result);
     }
 
-    public Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe)
+    public Task<IReadOnlyList<ClientRecord>> GetSubscribersAsync(int devId, string pipe)
     {
         ArgumentNullException.ThrowIfNull(pipe);
         var space = state.Namespace(devId);
         var locked = space.TryLockPipe(pipe);
         if (locked is null)
         {
-            return Task.FromResult<IReadOnlyList<ConnectionInfo>>([]);
+            return Task.FromResult<IReadOnlyList<ClientRecord>>([]);
         }
         try
         {
-            return Task.FromResult<IReadOnlyList<ConnectionInfo>>([.. locked.Subscribers.Values]);
+            return Task.FromResult<IReadOnlyList<ClientRecord>>([.. locked.Subscribers.Values]);
         }
         finally
         {
@@ -207,7 +207,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
     }
 
     /// <summary>Removes a subscriber and announces it on a track_ pipe (after a disconnect).</summary>
-    private void Unsubscribe(MemoryNamespace space, ConnectionInfo connection, string pipe)
+    private void Unsubscribe(MemoryNamespace space, ClientRecord connection, string pipe)
     {
         RemoveSubscriber(space, connection, pipe);
         if (PipeNames.IsTracked(pipe))
@@ -216,7 +216,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         }
     }
 
-    private static void RemoveSubscriber(MemoryNamespace space, ConnectionInfo connection, string pipe)
+    private static void RemoveSubscriber(MemoryNamespace space, ClientRecord connection, string pipe)
     {
         var locked = space.TryLockPipe(pipe);
         if (locked is not null)

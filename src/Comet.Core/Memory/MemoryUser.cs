@@ -17,7 +17,7 @@ internal sealed class MemoryUser(long userId)
 
     public long UserId { get; } = userId;
 
-    public Dictionary<string, ConnectionInfo> Connections { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ClientRecord> Connections { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The unix time of the last disconnect, or <see cref="Unknown"/>; reads report 0 while connected.</summary>
     public long LastSeen { get; set; } = Unknown;

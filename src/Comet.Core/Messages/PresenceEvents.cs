@@ -19,17 +19,17 @@ public static class PresenceEvents
     public static CometMessage UserOffline(long userId) => new(PipeNames.UserStatus(userId), Offline, Offline);
 
     /// <summary>A connection joined a <c>track_</c> pipe: sent to the other members, not to the joiner.</summary>
-    public static CometMessage Joined(string trackPipe, ConnectionInfo connection, long sendTime) =>
+    public static CometMessage Joined(string trackPipe, ClientRecord connection, long sendTime) =>
         new(trackPipe, Subscription, MemberJson(connection), DataIsJson: true, SendTime: sendTime,
             ExcludeConnectionId: connection.ConnectionId);
 
     /// <summary>A connection left a <c>track_</c> pipe: sent to the remaining members.</summary>
-    public static CometMessage Left(string trackPipe, ConnectionInfo connection, long sendTime) =>
+    public static CometMessage Left(string trackPipe, ClientRecord connection, long sendTime) =>
         new(trackPipe, Unsubscription, MemberJson(connection), DataIsJson: true, SendTime: sendTime,
             ExcludeConnectionId: connection.ConnectionId);
 
     /// <summary><c>{"user_id":U,"uuid":"…"}</c>: a member as track_ events and track_pipe_users show it.</summary>
-    public static string MemberJson(ConnectionInfo connection)
+    public static string MemberJson(ClientRecord connection)
     {
         using var buffer = new MemoryStream(64);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -40,7 +40,7 @@ public static class PresenceEvents
     }
 
     /// <summary>Writes one member, <c>{"user_id":U,"uuid":"…"}</c>, into a JSON document being built.</summary>
-    public static void WriteMember(Utf8JsonWriter writer, ConnectionInfo connection)
+    public static void WriteMember(Utf8JsonWriter writer, ClientRecord connection)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(connection);

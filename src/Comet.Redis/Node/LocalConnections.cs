@@ -11,12 +11,12 @@ internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, Entry> _connections = new(StringComparer.Ordinal);
     // One lock for the by-user index: connects and disconnects are rare next to deliveries.
-    private readonly Dictionary<(int DevId, long UserId), List<ConnectionInfo>> _users = [];
+    private readonly Dictionary<(int DevId, long UserId), List<ClientRecord>> _users = [];
 
     public int Count => _connections.Count;
 
     /// <summary>Adds a connection; returns false when it was already known.</summary>
-    public bool Add(ConnectionInfo connection)
+    public bool Add(ClientRecord connection)
     {
         if (!_connections.TryAdd(connection.ConnectionId, new Entry(connection)))
         {
@@ -37,7 +37,7 @@ internal sealed class LocalConnections
     }
 
     /// <summary>Removes a connection and gives the pipes it was subscribed to; false when it was unknown.</summary>
-    public bool TryRemove(ConnectionInfo connection, out List<string> pipes)
+    public bool TryRemove(ClientRecord connection, out List<string> pipes)
     {
         if (!_connections.TryRemove(connection.ConnectionId, out var entry))
         {
@@ -83,7 +83,7 @@ internal sealed class LocalConnections
     }
 
     /// <summary>The user's connections on this node now.</summary>
-    public IReadOnlyList<ConnectionInfo> ConnectionsOf(int devId, long userId)
+    public IReadOnlyList<ClientRecord> ConnectionsOf(int devId, long userId)
     {
         lock (_users)
         {
@@ -93,7 +93,7 @@ internal sealed class LocalConnections
 
     /// <summary>Applies a subscription change to a known connection; returns the pipes that really changed
     /// (nothing for a connection that is not, or no longer, registered).</summary>
-    public (List<string> Added, List<string> Removed) Update(ConnectionInfo connection, IEnumerable<string> added, IEnumerable<string> removed)
+    public (List<string> Added, List<string> Removed) Update(ClientRecord connection, IEnumerable<string> added, IEnumerable<string> removed)
     {
         if (!_connections.TryGetValue(connection.ConnectionId, out var entry))
         {
@@ -122,9 +122,9 @@ internal sealed class LocalConnections
     }
 
     /// <summary>Every connection with a copy of its pipes.</summary>
-    public List<(ConnectionInfo Connection, List<string> Pipes)> Snapshot()
+    public List<(ClientRecord Connection, List<string> Pipes)> Snapshot()
     {
-        var result = new List<(ConnectionInfo, List<string>)>(_connections.Count);
+        var result = new List<(ClientRecord, List<string>)>(_connections.Count);
         foreach (var entry in _connections.Values)
         {
             lock (entry.Pipes)
@@ -156,9 +156,9 @@ internal sealed class LocalConnections
         }
     }
 
-    private sealed class Entry(ConnectionInfo connection)
+    private sealed class Entry(ClientRecord connection)
     {
-        public ConnectionInfo Connection { get; } = connection;
+        public ClientRecord Connection { get; } = connection;
         public HashSet<string> Pipes { get; } = new(StringComparer.Ordinal);
     }
 }

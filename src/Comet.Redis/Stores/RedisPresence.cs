@@ -19,7 +19,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
 {
     private RedisKeys Keys => context.Keys;
 
-    public async Task<ConnectResult> ConnectAsync(ConnectionInfo connection)
+    public async Task<ConnectResult> ConnectAsync(ClientRecord connection)
     {
         if (connection.UserId <= 0)
         {
@@ -62,7 +62,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         return result;
     }
 
-    public async Task DisconnectAsync(ConnectionInfo connection)
+    public async Task DisconnectAsync(ClientRecord connection)
     {
         if (!context.Connections.TryRemove(connection, out var pipes))
         {
@@ -88,7 +88,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         }
     }
 
-    public async Task UpdateSubscriptionsAsync(ConnectionInfo connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
+    public async Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
     {
         var (reallyAdded, reallyRemoved) = context.Connections.Update(connection, added, removed);
         // A failed removal (the router reference is dropped all the same) must not leave the added pipes
@@ -118,7 +118,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         return list.Select((p, i) => new PipeCount(p, counts[i])).ToList();
     }
 
-    public async Task<IReadOnlyList<ConnectionInfo>> GetSubscribersAsync(int devId, string pipe)
+    public async Task<IReadOnlyList<ClientRecord>> GetSubscribersAsync(int devId, string pipe)
     {
         var entries = await context.Client.HashGetAllAsync(Keys.PipeSubscribers(devId, pipe)).ConfigureAwait(false);
         return entries.Select(e => SubscriberRecord.Decode(devId, e.Field, e.Value)).ToList();
@@ -165,7 +165,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         context.Inbox.WakeAll();
     }
 
-    private async Task AddPipesAsync(ConnectionInfo connection, List<string> reallyAdded)
+    private async Task AddPipesAsync(ClientRecord connection, List<string> reallyAdded)
     {
         // Listen before registering, so that nothing published to the pipe afterwards is missed.
         var acquired = new List<string>(reallyAdded.Count);
@@ -207,7 +207,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     }
 
     /// <summary>Registers an authorised connection in Redis (inside the user's lane) and takes the user's queue.</summary>
-    private async Task<(bool Accepted, List<QueueEntry> Entries)> RegisterAsync(ConnectionInfo connection, bool again)
+    private async Task<(bool Accepted, List<QueueEntry> Entries)> RegisterAsync(ClientRecord connection, bool again)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
         var entries = new List<QueueEntry>();
@@ -249,7 +249,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     }
 
     /// <summary>Adds a connection's pipes in Redis (after the node listens to them).</summary>
-    private Task AddToPipesAsync(ConnectionInfo connection, IReadOnlyCollection<string> pipes, bool announce)
+    private Task AddToPipesAsync(ClientRecord connection, IReadOnlyCollection<string> pipes, bool announce)
     {
         var devId = connection.DevId;
         var now = context.NowSeconds;
@@ -263,7 +263,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
 
     /// <summary>Runs subscribe.lua for each pipe (pipelined) and delivers locally the track_ events it published.</summary>
     private async Task ChangePipesAsync(
-        ConnectionInfo connection, IReadOnlyCollection<string> pipes, string operation, RedisArg record, bool announce,
+        ClientRecord connection, IReadOnlyCollection<string> pipes, string operation, RedisArg record, bool announce,
         Func<string, CometMessage> trackEvent)
     {
         var devId = connection.DevId;
@@ -286,7 +286,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         }
     }
 
-    private async Task RemoveFromPipesAsync(ConnectionInfo connection, List<string> pipes, bool announce)
+    private async Task RemoveFromPipesAsync(ClientRecord connection, List<string> pipes, bool announce)
     {
         if (pipes.Count == 0)
         {
@@ -307,7 +307,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         }
     }
 
-    private async Task UnregisterAsync(ConnectionInfo connection)
+    private async Task UnregisterAsync(ClientRecord connection)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
         var offline = PresenceEvents.UserOffline(userId);

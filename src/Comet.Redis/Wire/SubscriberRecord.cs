@@ -11,7 +11,7 @@ namespace Comet.Redis.Wire;
 /// </summary>
 internal static class SubscriberRecord
 {
-    public static byte[] Encode(string node, ConnectionInfo connection)
+    public static byte[] Encode(string node, ClientRecord connection)
     {
         var writer = new ArrayBufferWriter<byte>(128);
         Netstring.Write(writer, node);
@@ -25,7 +25,7 @@ internal static class SubscriberRecord
         return writer.WrittenSpan.ToArray();
     }
 
-    public static ConnectionInfo Decode(int devId, string connectionId, ReadOnlySpan<byte> value)
+    public static ClientRecord Decode(int devId, string connectionId, ReadOnlySpan<byte> value)
     {
         Netstring.TryRead(ref value, out _);
         var userId = Netstring.ReadNumber(ref value) ?? 0;
@@ -34,6 +34,6 @@ internal static class SubscriberRecord
         var ip = Netstring.ReadString(ref value);
         var origin = Netstring.ReadString(ref value);
         var language = Netstring.ReadString(ref value);
-        return new ConnectionInfo(devId, connectionId, userId, uuid, userAgent, ip, origin, language);
+        return new ClientRecord(devId, connectionId, userId, uuid, userAgent, ip, origin, language);
     }
 }

@@ -5,9 +5,6 @@ namespace Comet.WebSockets.Commands;
 /// <summary>Splitting and checking command arguments the way CppComet's <c>checking_channel_name</c> does.</summary>
 internal static class CommandArguments
 {
-    /// <summary>The longest event name (CppComet: EVENT_NAME_LEN 64).</summary>
-    public const int MaxEventLength = 64;
-
     /// <summary>The longest marker the JS sends is 10 characters; be generous but bounded.</summary>
     public const int MaxMarkerLength = 64;
 
@@ -43,6 +40,6 @@ internal static class CommandArguments
         {
             return "The event name can only contain characters A-Za-z0-9_-";
         }
-        return name.Length > MaxEventLength ? "Invalid event name length" : null;
+        return name.Length > EventNames.MaxLength ? "Invalid event name length" : null;
     }
 }

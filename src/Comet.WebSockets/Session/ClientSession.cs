@@ -13,7 +13,7 @@ internal sealed class ClientSession(SessionServices services, HubConnection conn
 
     public HubConnection Connection { get; } = connection;
 
-    public ConnectionInfo Info => Connection.Info;
+    public ClientRecord Info => Connection.Info;
 
     public int DevId => Info.DevId;
 

@@ -89,7 +89,7 @@ internal sealed partial class WebSocketConnectionHandler(
                 return;
             }
 
-            var info = new Comet.Core.Engine.ConnectionInfo(
+            var info = new ClientRecord(
                 url.DevId,
                 _idPrefix + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
                 auth.UserId,

@@ -120,6 +120,7 @@ public sealed class DrainTests
 
         private sealed class Engine(ICometEngine inner, GatedEngine gate) : ICometEngine
         {
+            public string Name => inner.Name;
             public IUserStore Users { get; } = GatedProxy.Create(inner.Users, gate);
             public IPipeStore Pipes { get; } = GatedProxy.Create(inner.Pipes, gate);
             public IMessageBus Bus { get; } = GatedProxy.Create(inner.Bus, gate);

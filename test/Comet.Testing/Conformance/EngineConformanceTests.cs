@@ -79,7 +79,7 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
     protected static string NewPipe(string prefix = "web_") => prefix + Guid.NewGuid().ToString("N")[..20];
 
     /// <summary>A connection of <paramref name="userId"/> (0: anonymous) with a unique id.</summary>
-    protected static ConnectionInfo NewConnection(int devId, long userId, string uuid = "uuid-1", string? credential = null) =>
+    protected static ClientRecord NewConnection(int devId, long userId, string uuid = "uuid-1", string? credential = null) =>
         new(devId, $"test-node:{Interlocked.Increment(ref s_nextConnection)}", userId, uuid, "xunit", "127.0.0.1",
             "http://localhost", "en", credential);
 

@@ -8,7 +8,7 @@ namespace Comet.WebSockets.Tests.Unit;
 public sealed class LocalHubTests
 {
     private static HubConnection Connection(string id, long userId = 0, int devId = 0, int capacity = 16, string? credential = null) =>
-        new(new ConnectionInfo(devId, id, userId, "", "", "", "", "", credential), compat: false, capacity);
+        new(new ClientRecord(devId, id, userId, "", "", "", "", "", credential), compat: false, capacity);
 
     private static List<string> Drain(HubConnection connection)
     {

@@ -16,7 +16,7 @@ public sealed class PipeFanOutTests
         var connections = new HubConnection[count];
         for (var i = 0; i < count; i++)
         {
-            var connection = new HubConnection(new ConnectionInfo(0, $"n:{pipe}:{i}", 0, "", "", "", "", "", null), compat: false, capacity);
+            var connection = new HubConnection(new ClientRecord(0, $"n:{pipe}:{i}", 0, "", "", "", "", "", null), compat: false, capacity);
             hub.Add(connection);
             hub.SetSubscriptions(connection, [pipe]);
             connection.OpenGate();

@@ -29,7 +29,7 @@ internal sealed class PipesMessagesTable : CometQLTable
     private static async Task<List<string?[]>> ReadKeyedAsync(StatementContext context, IReadOnlyList<SqlValue> keys)
     {
         var rows = new List<string?[]>();
-        foreach (var pipe in Values.PipeNames(keys))
+        foreach (var pipe in Values.DistinctPipeNames(keys))
         {
             if (rows.Count >= MaxResultRows)
             {
@@ -76,7 +76,7 @@ internal sealed class PipesMessagesTable : CometQLTable
         }
         if (names is not null)
         {
-            foreach (var pipe in Values.PipeNames(names))
+            foreach (var pipe in Values.DistinctPipeNames(names))
             {
                 await context.Engine.Pipes.ClearLogAsync(context.DevId, pipe);
             }

@@ -14,7 +14,7 @@ internal sealed class PipesSettingsTable : CometQLTable
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {
-        var names = Values.PipeNames(keys!);
+        var names = Values.DistinctPipeNames(keys!);
         var rows = new List<string?[]>(names.Count);
         if (names.Count == 0)
         {
@@ -44,7 +44,7 @@ internal sealed class PipesSettingsTable : CometQLTable
 
     public override async Task<StatementResult> DeleteAsync(StatementContext context, WhereClause? where)
     {
-        foreach (var pipe in Values.PipeNames(KeyValues(where, "name")))
+        foreach (var pipe in Values.DistinctPipeNames(KeyValues(where, "name")))
         {
             await context.Engine.Pipes.DeleteSettingsAsync(context.DevId, pipe);
         }

@@ -14,7 +14,7 @@ internal sealed class PipesTable : CometQLTable
 
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {
-        var names = Values.PipeNames(keys!);
+        var names = Values.DistinctPipeNames(keys!);
         var rows = new List<string?[]>(names.Count);
         if (names.Count == 0)
         {

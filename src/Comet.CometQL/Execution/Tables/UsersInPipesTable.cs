@@ -15,7 +15,7 @@ internal sealed class UsersInPipesTable : CometQLTable
     protected override async Task<List<string?[]>> ReadAsync(StatementContext context, IReadOnlyList<SqlValue>? keys)
     {
         var rows = new List<string?[]>();
-        foreach (var pipe in Values.PipeNames(keys!))
+        foreach (var pipe in Values.DistinctPipeNames(keys!))
         {
             if (rows.Count >= MaxResultRows)
             {

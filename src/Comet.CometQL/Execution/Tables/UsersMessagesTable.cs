@@ -1,10 +1,15 @@
 using Comet.CometQL.Parsing;
+using Comet.Core.Names;
 
 namespace Comet.CometQL.Execution.Tables;
 
 /// <summary>users_messages: INSERT sends a personal message (live or queued); SELECT lists the queue; DELETE empties it.</summary>
 internal sealed class UsersMessagesTable : CometQLTable
 {
+    private const int IdColumn = 0;
+    private const int EventColumn = 2;
+    private const int MessageColumn = 3;
+
     private static readonly string[] ColumnNames = ["id", "index", "event", "message"];
 
     public override string Name => "users_messages";
@@ -40,12 +45,13 @@ internal sealed class UsersMessagesTable : CometQLTable
         var messages = new (long Id, string Event, string Message)[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            var @event = rows[i][2].Text;
-            if (@event.Length > Core.Names.PipeNames.MaxLength)
+            var row = rows[i];
+            var @event = row[EventColumn].Text;
+            if (@event.Length > EventNames.MaxLength)
             {
                 throw new CometQLException(CometQLErrors.EventNameTooLong);
             }
-            messages[i] = (Values.UserId(rows[i][0], 0), @event, rows[i][3].Text);
+            messages[i] = (Values.UserId(row[IdColumn], 0), @event, row[MessageColumn].Text);
         }
         // The engine counts every personal message (CometMetrics.PersonalMessageSent).
         foreach (var (id, @event, message) in messages)

@@ -29,7 +29,7 @@ internal sealed record StatusSnapshot(
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return new StatusSnapshot(
             node,
-            engine.GetType().Name.Replace("Engine", "", StringComparison.Ordinal).ToLowerInvariant(),
+            engine.Name,
             engine.IsReady,
             (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
             nodes,

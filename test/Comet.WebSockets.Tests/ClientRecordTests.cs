@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Comet.WebSockets.Tests;
 
-public sealed class ConnectionInfoTests
+public sealed class ClientRecordTests
 {
     [Fact]
     public async Task X_forwarded_for_is_used_only_when_the_proxy_is_trusted()

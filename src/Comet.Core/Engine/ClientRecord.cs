@@ -14,7 +14,7 @@ namespace Comet.Core.Engine;
 /// <param name="Language">The Accept-Language header (may be empty).</param>
 /// <param name="Credential">The hash or JWT the connection authenticated with (null if anonymous);
 /// never shown in users_in_pipes, used to close connections whose token is revoked.</param>
-public sealed record ConnectionInfo(
+public sealed record ClientRecord(
     int DevId,
     string ConnectionId,
     long UserId,
