@@ -13,7 +13,37 @@ namespace Comet.Redis.Client;
 /// </summary>
 internal sealed partial class RedisClient
 {
+    /// <summary>How long a failover the sentinels started may take before the client stops waiting for
+    /// it (they aborted it): durable writes are refused meanwhile.</summary>
+    private static readonly TimeSpan FailoverPatience = TimeSpan.FromSeconds(10);
+
     private readonly SemaphoreSlim _switching = new(1, 1);
+
+    // The multiplexer whose master the sentinels started to replace, and when; null when none is.
+    private volatile ConnectionMultiplexer? _beingReplaced;
+    private long _failoverStartedMs;
+
+    /// <summary>
+    /// A durable write is confirmed only if the master it went to is still the one the client follows and
+    /// no failover of it has started: from the moment the sentinels promote a replica, the old master
+    /// goes on taking writes (its other replicas even confirm them) until it is told to resync, and then
+    /// throws them away. The sentinels announce the failover before they promote anyone, so refusing
+    /// from that announcement on leaves nothing acknowledged on the losing side.
+    /// </summary>
+    private void EnsureMasterKept(IConnectionMultiplexer written)
+    {
+        if (written != _link.Multiplexer || written == _beingReplaced)
+        {
+            throw new NotReplicatedException("The master is being replaced (a Sentinel failover); the write may still be delivered.");
+        }
+    }
+
+    private void OnFailoverStarted()
+    {
+        Interlocked.Exchange(ref _failoverStartedMs, Environment.TickCount64);
+        _beingReplaced = _link.Multiplexer;
+        TopologyChanged?.Invoke();
+    }
 
     private void Watch(ConnectionMultiplexer multiplexer)
     {
@@ -74,6 +104,10 @@ internal sealed partial class RedisClient
             var current = _link;
             if (master is null || Equals(master, current.Master))
             {
+                if (_beingReplaced is not null && Environment.TickCount64 - Interlocked.Read(ref _failoverStartedMs) > FailoverPatience.TotalMilliseconds)
+                {
+                    _beingReplaced = null; // the failover was aborted: the master stays
+                }
                 return;
             }
             var next = await RedisLink.ConnectAsync(_configuration, master, _operationTimeout).ConfigureAwait(false);

@@ -45,6 +45,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
         if (sentinel is not null)
         {
             sentinel.MasterSwitched += () => _ = FollowSentinelsQuietlyAsync();
+            sentinel.FailoverStarted += OnFailoverStarted;
         }
     }
 
@@ -98,7 +99,10 @@ internal sealed partial class RedisClient : IAsyncDisposable
             var reply = await EvalCoreAsync(database, script, keys, args).ConfigureAwait(false);
             try
             {
-                await _replicas.WaitAsync(keys[0]).ConfigureAwait(false);
+                // On the same multiplexer as the write: WAIT covers the writes sent on its connection,
+                // and a Sentinel switch may have put a new link in place meanwhile.
+                await _replicas.WaitAsync(database.Multiplexer, keys[0]).ConfigureAwait(false);
+                EnsureMasterKept(database.Multiplexer);
             }
             catch (Exception e) when (e is not NotReplicatedException)
             {
@@ -121,9 +125,10 @@ internal sealed partial class RedisClient : IAsyncDisposable
     /// <summary>Waits until the replicas of the master that holds <paramref name="key"/> confirmed every
     /// write this client sent it so far (for multi-step work that must not be undone by a failover).</summary>
     public Task WaitForReplicasAsync(string key) =>
-        RunAsync(async _ =>
+        RunAsync(async database =>
         {
-            await _replicas.WaitAsync(key).ConfigureAwait(false);
+            await _replicas.WaitAsync(database.Multiplexer, key).ConfigureAwait(false);
+            EnsureMasterKept(database.Multiplexer);
             return true;
         }, "wait");
 
@@ -145,10 +150,11 @@ internal sealed partial class RedisClient : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
+            // The link is read on every attempt: a retry after a Sentinel switch goes to the new master.
             return await _pipeline.ExecuteAsync(
                 static async (state, cancellationToken) =>
-                    await state.operation(state.database).WaitAsync(cancellationToken).ConfigureAwait(false),
-                (operation, database: (IDatabaseAsync)_link.Database),
+                    await state.operation(state.client._link.Database).WaitAsync(cancellationToken).ConfigureAwait(false),
+                (operation, client: this),
                 CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (RedisFailures.Classify(e) is var failure and not RedisFailure.None)
@@ -168,7 +174,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
         }
     }
 
-    private async Task<RedisReply> EvalCoreAsync(IDatabaseAsync database, RedisScript script, string[] keys, RedisArg[] args)
+    private static async Task<RedisReply> EvalCoreAsync(IDatabaseAsync database, RedisScript script, string[] keys, RedisArg[] args)
     {
         var redisKeys = new RedisKey[keys.Length];
         for (var i = 0; i < keys.Length; i++)
@@ -186,8 +192,9 @@ internal sealed partial class RedisClient : IAsyncDisposable
         }
         catch (RedisServerException e) when (e.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
-            // Not the batch: it has been sent already. EVAL also caches the script in Redis.
-            return new RedisReply(await _link.Database.ScriptEvaluateAsync(script.Text, redisKeys, values).ConfigureAwait(false));
+            // Not the batch: it has been sent already. EVAL also caches the script in Redis. The same
+            // multiplexer, so that a durable write's WAIT follows it on the same connection.
+            return new RedisReply(await database.Multiplexer.GetDatabase().ScriptEvaluateAsync(script.Text, redisKeys, values).ConfigureAwait(false));
         }
     }
 

@@ -9,40 +9,46 @@ namespace Comet.Redis.Client;
 /// <summary>
 /// Durable writes: after a write to a master, waits until its replicas confirmed everything this client
 /// sent to that master (Redis <c>WAIT</c>). Callers that arrive while a WAIT is out share the next one
-/// (group commit), so the cost is about one replication round trip per batch, not per write. A master
-/// without replicas is not waited for (there is nothing to wait for). Replica counts are read
-/// (<c>ROLE</c>) every heartbeat, and again before the next durable write after a failover.
+/// (group commit), so the cost is about one replication round trip per batch, not per write. Replica
+/// counts are read (<c>ROLE</c>) every heartbeat, and again before the next durable write after a failover.
 /// <para>
-/// Writes never go to a former master that still says "master" while a replica took over: a Cluster
-/// demotes it through its bus and the client follows MOVED, and on a Sentinel set the client talks only
-/// to the master the sentinels name (<see cref="RedisClient"/>). Otherwise such a server, having lost its
-/// replica to the promotion, would acknowledge writes it throws away when it resyncs.
+/// A master without replicas is not waited for (there is nothing to wait for), with one exception: a
+/// master seen with replicas within the last <see cref="LostReplicasWindow"/> and now without is waited
+/// for all the same. That is what a former master looks like while writes still reach it after its
+/// replica was promoted (a manual failover, or one that hung and woke up; the client follows the new
+/// master within moments, but writes already on their way land on the old one): what it takes then is
+/// thrown away when it resyncs, so it must not be acknowledged. A replica that really died costs durable
+/// writes to its master that window, then they go on without it.
 /// </para>
 /// </summary>
 internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multiplexer, int required, TimeSpan timeout, ILogger logger)
 {
-    private readonly ConcurrentDictionary<EndPoint, ServerBarrier> _servers = new();
-    private readonly ConcurrentDictionary<EndPoint, int> _replicaCounts = new();
+    public static readonly TimeSpan LostReplicasWindow = TimeSpan.FromSeconds(10);
+
+    // Per multiplexer and master: a WAIT covers only the writes sent on its own connection.
+    private readonly ConcurrentDictionary<(IConnectionMultiplexer, EndPoint), ServerBarrier> _servers = new();
+    private readonly ConcurrentDictionary<EndPoint, Master> _masters = new();
     private readonly long _timeoutMs = (long)timeout.TotalMilliseconds;
 
-    /// <summary>Completes once enough replicas have everything sent to the master of <paramref name="key"/>;
-    /// throws <see cref="NotReplicatedException"/> when they do not confirm in time.</summary>
-    public async Task WaitAsync(string key)
+    /// <summary>Completes once enough replicas have everything <paramref name="written"/> sent to the master of
+    /// <paramref name="key"/>; throws <see cref="NotReplicatedException"/> when they do not confirm in time.</summary>
+    public async Task WaitAsync(IConnectionMultiplexer written, string key)
     {
         if (required == 0)
         {
             return;
         }
-        var server = multiplexer().GetServer((RedisKey)key);
-        if (!_replicaCounts.TryGetValue(server.EndPoint, out var replicas))
+        var server = written.GetServer((RedisKey)key);
+        var master = _masters.GetOrAdd(server.EndPoint, _ => new Master());
+        if (!master.Known)
         {
             // A master not seen since the last failover (a replica just promoted): ask it once.
-            replicas = await CountReplicasAsync(server).ConfigureAwait(false);
+            await CountReplicasAsync(server).ConfigureAwait(false);
         }
-        var need = Math.Min(required, replicas);
+        var need = Math.Min(required, master.ReplicasToWaitFor(Environment.TickCount64));
         if (need > 0)
         {
-            await _servers.GetOrAdd(server.EndPoint, _ => new ServerBarrier(this)).JoinAsync(server, need).ConfigureAwait(false);
+            await _servers.GetOrAdd((written, server.EndPoint), _ => new ServerBarrier(this)).JoinAsync(server, need).ConfigureAwait(false);
         }
     }
 
@@ -71,22 +77,53 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
     }
 
     /// <summary>After a failover the masters and their replicas changed: ask each again before its next durable write.</summary>
-    public void Forget() => _replicaCounts.Clear();
+    public void Forget()
+    {
+        foreach (var master in _masters.Values)
+        {
+            master.Known = false;
+        }
+    }
 
-    private async Task<int> CountReplicasAsync(IServer server)
+    private async Task CountReplicasAsync(IServer server)
     {
         var replicas = await server.RoleAsync().ConfigureAwait(false) is Role.Master master ? master.Replicas.Count : 0;
-        var before = _replicaCounts.GetValueOrDefault(server.EndPoint, replicas);
-        if (before != replicas)
+        var state = _masters.GetOrAdd(server.EndPoint, _ => new Master());
+        var before = state.Replicas;
+        state.Observe(replicas, Environment.TickCount64);
+        if (before != replicas && before >= 0)
         {
             LogReplicasChanged(logger, server.EndPoint, before, replicas);
         }
-        _replicaCounts[server.EndPoint] = replicas;
-        return replicas;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis master {EndPoint} now has {Replicas} replicas (was {Before}); durable writes wait for up to that many")]
     private static partial void LogReplicasChanged(ILogger logger, EndPoint endPoint, int before, int replicas);
+
+    /// <summary>What is known of one master's replicas.</summary>
+    private sealed class Master
+    {
+        private long _lastSeenWithReplicas = long.MinValue / 2;
+
+        public int Replicas { get; private set; } = -1;
+
+        public bool Known { get; set; }
+
+        public void Observe(int replicas, long now)
+        {
+            Replicas = replicas;
+            Known = true;
+            if (replicas > 0)
+            {
+                Volatile.Write(ref _lastSeenWithReplicas, now);
+            }
+        }
+
+        public int ReplicasToWaitFor(long now) =>
+            Replicas > 0 ? Replicas
+            : now - Volatile.Read(ref _lastSeenWithReplicas) < (long)LostReplicasWindow.TotalMilliseconds ? 1
+            : 0;
+    }
 
     /// <summary>The WAITs of one master: at most one out at a time, the callers that arrive meanwhile
     /// wait for the next one (it is sent after their writes were answered, so it covers them).</summary>

@@ -5,12 +5,18 @@ using StackExchange.Redis;
 namespace Comet.Redis.Client;
 
 /// <summary>
-/// A connection to a Sentinel set's sentinels: which server is the service's master now, and a signal
-/// when they switch it (<c>+switch-master</c>). The client pins its data connection to that master.
+/// A connection to a Sentinel set's sentinels: which server is the service's master now, a signal when
+/// a failover of the service starts (<c>+try-failover</c>, announced only by the sentinel that leads
+/// it, so every sentinel is listened to) and one when they switch the master (<c>+switch-master</c>).
+/// The client pins its data connection to that master.
 /// </summary>
 internal sealed partial class SentinelWatch : IAsyncDisposable
 {
+    private static readonly RedisChannel TryFailover = RedisChannel.Literal("+try-failover");
+    private static readonly RedisChannel SwitchMaster = RedisChannel.Literal("+switch-master");
+
     private readonly ConnectionMultiplexer _sentinels;
+    private readonly List<ConnectionMultiplexer> _listeners = [];
     private readonly string _service;
     private readonly ILogger _logger;
 
@@ -20,6 +26,10 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
         _service = service;
         _logger = logger;
     }
+
+    /// <summary>Raised when a sentinel starts a failover of the service: its master is about to be
+    /// replaced, and what it takes from then on may be thrown away when it resyncs.</summary>
+    public event Action? FailoverStarted;
 
     /// <summary>Raised when a sentinel announces a new master for any service (the client then asks again).</summary>
     public event Action? MasterSwitched;
@@ -46,8 +56,30 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
         }
         var sentinels = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
         var watch = new SentinelWatch(sentinels, data.ServiceName!, logger);
-        await sentinels.GetSubscriber().SubscribeAsync(RedisChannel.Literal("+switch-master"), (_, _) => watch.MasterSwitched?.Invoke()).ConfigureAwait(false);
+        // One listener per sentinel: a subscription on the shared multiplexer reaches only one of them.
+        foreach (var endpoint in data.EndPoints)
+        {
+            var one = options.Clone();
+            one.EndPoints.Clear();
+            one.EndPoints.Add(endpoint);
+            var listener = await ConnectionMultiplexer.ConnectAsync(one).ConfigureAwait(false);
+            watch._listeners.Add(listener);
+            var subscriber = listener.GetSubscriber();
+            await subscriber.SubscribeAsync(TryFailover, (_, message) => watch.OnTryFailover(message)).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(SwitchMaster, (_, _) => watch.MasterSwitched?.Invoke()).ConfigureAwait(false);
+        }
         return watch;
+    }
+
+    /// <summary><c>+try-failover</c>'s payload is "master &lt;name&gt; &lt;ip&gt; &lt;port&gt;".</summary>
+    private void OnTryFailover(RedisValue message)
+    {
+        var parts = ((string?)message ?? "").Split(' ');
+        if (parts.Length >= 2 && parts[1] == _service)
+        {
+            LogFailoverStarted(_logger, _service);
+            FailoverStarted?.Invoke();
+        }
     }
 
     /// <summary>The master the first answering sentinel names, or null when none answers.</summary>
@@ -76,9 +108,15 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _sentinels.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
-        await _sentinels.DisposeAsync().ConfigureAwait(false);
+        foreach (var multiplexer in _listeners.Append(_sentinels))
+        {
+            await multiplexer.CloseAsync(allowCommandsToComplete: false).ConfigureAwait(false);
+            await multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A sentinel started a failover of {Service}; durable writes are refused until the client follows the new master")]
+    private static partial void LogFailoverStarted(ILogger logger, string service);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sentinel {EndPoint} did not name the master")]
     private static partial void LogSentinelFailed(ILogger logger, Exception exception, EndPoint endPoint);

@@ -78,6 +78,15 @@ internal sealed class NodeContext(
         }
     }
 
+    private int _freshRegistrationRequested;
+
+    /// <summary>Asks the next heartbeat to take a new registration id (so that the old one's leftovers,
+    /// which this node cannot name, are reaped).</summary>
+    public void RequestFreshRegistration() => Volatile.Write(ref _freshRegistrationRequested, 1);
+
+    /// <summary>True once per request.</summary>
+    public bool TakeFreshRegistrationRequest() => Interlocked.Exchange(ref _freshRegistrationRequested, 0) == 1;
+
     /// <summary>Asks the next heartbeat to register every local connection and subscription again (Redis
     /// may have missed a change that failed or timed out; registering again is idempotent).</summary>
     public void RequestRestore() => Volatile.Write(ref _restoreRequested, 1);

@@ -21,6 +21,8 @@ internal sealed partial class NodeLease : IAsyncDisposable
     private readonly TimeSpan _ttl;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _retiring = [];
+    // Start-up's first beat and the timer's may overlap when Redis is slow: one beat at a time.
+    private readonly SemaphoreSlim _beating = new(1, 1);
     private readonly Task _loop;
     private long _lastBeatMs;
     private long _topologyChangedMs;
@@ -53,6 +55,19 @@ internal sealed partial class NodeLease : IAsyncDisposable
     /// <summary>Renews the lease once now (start-up waits for it so that readiness is immediate).</summary>
     public async Task BeatAsync()
     {
+        await _beating.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await BeatOnceAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _beating.Release();
+        }
+    }
+
+    private async Task BeatOnceAsync()
+    {
         if (!await RenewAsync(_context.Registration, first: !_registered).ConfigureAwait(false))
         {
             LogRegistrationLost(_context.Logger, _context.Registration);
@@ -61,7 +76,7 @@ internal sealed partial class NodeLease : IAsyncDisposable
         }
         _registered = true;
         var changedAt = Interlocked.Read(ref _topologyChangedMs);
-        if (changedAt != 0 && NowMs - changedAt >= (long)_interval.TotalMilliseconds)
+        if ((changedAt != 0 && NowMs - changedAt >= (long)_interval.TotalMilliseconds) || _context.TakeFreshRegistrationRequest())
         {
             Interlocked.CompareExchange(ref _topologyChangedMs, 0, changedAt);
             LogReconciling(_context.Logger, _context.Registration, _context.Connections.Count);
@@ -84,6 +99,7 @@ internal sealed partial class NodeLease : IAsyncDisposable
             await _stop.CancelAsync().ConfigureAwait(false);
             await _loop.ConfigureAwait(false);
             _stop.Dispose();
+            _beating.Dispose();
         }
         return [.. _retiring];
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Comet.Redis.Scripts;
 using Comet.Redis.Wire;
 
@@ -11,7 +10,7 @@ namespace Comet.Redis.Node;
 /// the user's queue; what this node handed out lately is not handed out again (see
 /// <see cref="RecentDeliveries"/>).
 /// </summary>
-internal sealed class PersonalInbox(NodeContext context)
+internal sealed partial class PersonalInbox(NodeContext context)
 {
     private const int TakeLimit = 256;
 
@@ -37,20 +36,40 @@ internal sealed class PersonalInbox(NodeContext context)
     {
         if (Recent.Contains(devId, userId, entry.UniqueId))
         {
+            LogDelivery(context.Logger, userId, entry.Seq, entry.UniqueId, "repeat skipped", context.Registration);
             return true;
         }
         var message = live ? entry.Message.ToLiveDelivery() : entry.Message.ToQueuedDelivery();
         if (context.Delivery.DeliverToUser(devId, userId, message) == 0)
         {
+            LogDelivery(context.Logger, userId, entry.Seq, entry.UniqueId, "no connection", context.Registration);
             return false;
         }
+        LogDelivery(context.Logger, userId, entry.Seq, entry.UniqueId, live ? "delivered" : "delivered from the queue", context.Registration);
         Recent.Add(devId, userId, entry.UniqueId);
         return true;
+    }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "Personal message to user {UserId}: seq {Seq} id {UniqueId} {Outcome} (registration {Registration})")]
+    private static partial void LogDelivery(Microsoft.Extensions.Logging.ILogger logger, long userId, long seq, long uniqueId, string outcome, string registration);
+
+    /// <summary>Confirms that the registration handed the user's messages up to <paramref name="last"/> to
+    /// its connections (ack_for_node.lua); false when that seq holds another message now (a failover lost
+    /// the one handed on), and the caller takes again.</summary>
+    public async Task<bool> ConfirmAsync(int devId, long userId, string registration, QueueEntry last)
+    {
+        var keys = context.Keys;
+        var result = await context.Client.EvalAsync(
+            RedisScripts.AckForNode,
+            [keys.UserQueueState(devId, userId), keys.UserQueue(devId, userId)],
+            [registration, last.Seq, last.UniqueId]).ConfigureAwait(false);
+        return result.AsLong() == 1;
     }
 
     private async Task TakeAsync(int devId, long userId)
     {
         var keys = context.Keys;
+        var retakes = 0;
         while (true)
         {
             var node = context.Registration;
@@ -62,31 +81,32 @@ internal sealed class PersonalInbox(NodeContext context)
             {
                 return;
             }
-            long delivered = 0;
-            long rewindTo = -1;
-            long lastTaken = 0;
+            QueueEntry? last = null;
             foreach (var item in result.Items())
             {
                 var entry = QueueEntryCodec.Decode(item);
-                lastTaken = entry.Seq;
-                if (rewindTo < 0)
+                if (!Deliver(devId, userId, entry, live: true))
                 {
-                    if (Deliver(devId, userId, entry, live: true))
-                    {
-                        delivered = entry.Seq;
-                    }
-                    else
-                    {
-                        // No local connection took it: it and what follows stay queued.
-                        rewindTo = entry.Seq - 1;
-                    }
+                    // No local connection took it: it and what follows stay queued, in order.
+                    break;
                 }
+                last = entry;
             }
-            await context.Client.EvalAsync(
-                RedisScripts.AckForNode,
-                [keys.UserQueueState(devId, userId)],
-                [node, delivered, rewindTo, lastTaken.ToString(CultureInfo.InvariantCulture)]).ConfigureAwait(false);
-            if (rewindTo >= 0 || result.Length < TakeLimit)
+            if (last is not { } confirmed)
+            {
+                return;
+            }
+            if (!await ConfirmAsync(devId, userId, node, confirmed).ConfigureAwait(false))
+            {
+                // The history changed under us (a failover): what is there now was not handed on yet.
+                // Bounded, in case it keeps changing; the next wake-up or sweep takes again.
+                if (++retakes > 3)
+                {
+                    return;
+                }
+                continue;
+            }
+            if (result.Length < TakeLimit)
             {
                 return;
             }

@@ -1,5 +1,7 @@
 -- Registers an authorised user's connection under this node's registration id and, when it is the
--- registration's first connection of the user, takes the user's whole offline queue for it, in one step.
+-- registration's first connection of the user, returns the user's whole offline queue for it, in one
+-- step. The queue's ack does not move here: the node confirms with ack_for_node.lua once it has the
+-- reply, so a reply lost on the way leaves the messages queued for the next connection.
 -- Registering again (after Redis lost writes in a failover, or under a new registration id) moves the
 -- connection to the given id without announcing it and without the connection limit.
 -- KEYS: 1 connections (hash connection id -> registration id), 2 queue state (hash seq, ack, c:<id>),
@@ -27,10 +29,8 @@ if not node_had then
     for _, entry in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ack, seq)) do
       result[#result + 1] = entry
     end
-    redis.call('HSET', KEYS[2], 'ack', seq)
   end
   redis.call('HSET', KEYS[2], cursor, seq)
-  trim_delivered(KEYS[2], KEYS[3])
 end
 if redis.call('HLEN', KEYS[1]) == 1 then
   if redis.call('GET', KEYS[4]) ~= '0' then

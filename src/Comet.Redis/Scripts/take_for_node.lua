@@ -1,10 +1,9 @@
--- Takes the personal messages a node has not taken yet, advancing its cursor. The queue's ack moves
--- only when the node confirms delivery (ack_for_node.lua), so that a connection opening meanwhile on
--- another node still finds undelivered messages in the queue.
--- KEYS: 1 connections, 2 queue state, 3 queue entries.  ARGV: 1 node, 2 limit
--- Returns {entries...}, empty when there is nothing new or the node holds no connection of the user.
-local field = 'c:' .. ARGV[1]
-local cursor = redis.call('HGET', KEYS[2], field)
+-- Returns the personal messages a registration has not confirmed yet, oldest first. It moves nothing:
+-- the registration confirms with ack_for_node.lua once it handed them on, so a reply lost on the way
+-- (a connection dropped, a failover) costs a second take, never a gap.
+-- KEYS: 1 connections, 2 queue state, 3 queue entries.  ARGV: 1 registration id, 2 limit
+-- Returns {entries...}, empty when there is nothing new or the registration holds no connection of the user.
+local cursor = redis.call('HGET', KEYS[2], 'c:' .. ARGV[1])
 if not cursor then
   -- The state expired while the node kept connections: it starts again from the beginning.
   if not node_has_connection(KEYS[1], ARGV[1]) then
@@ -12,8 +11,4 @@ if not cursor then
   end
   cursor = '0'
 end
-local entries = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. cursor, '+inf', 'LIMIT', 0, tonumber(ARGV[2]))
-if #entries > 0 then
-  redis.call('HSET', KEYS[2], field, entry_seq(entries[#entries]))
-end
-return entries
+return redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. cursor, '+inf', 'LIMIT', 0, tonumber(ARGV[2]))

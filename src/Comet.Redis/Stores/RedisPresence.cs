@@ -34,7 +34,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         {
             result = await context.Lanes.RunAsync(devId, userId, async () =>
             {
-                var (accepted, entries) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
+                var (accepted, entries, registration) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
                 if (!accepted)
                 {
                     return ConnectResult.TooManyConnections;
@@ -44,12 +44,23 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                 {
                     context.Inbox.Recent.Add(devId, userId, entry.UniqueId);
                 }
+                if (entries.Count > 0)
+                {
+                    // The new connection gets them in its greeting (the transport gives them back to the
+                    // queue if that fails): they leave the queue now.
+                    if (!await context.Inbox.ConfirmAsync(devId, userId, registration, entries[^1]).ConfigureAwait(false))
+                    {
+                        context.Inbox.Wake(devId, userId);
+                    }
+                }
                 return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList());
             }).ConfigureAwait(false);
         }
         catch
         {
             context.Router.ReleaseUser(devId, userId);
+            // The registration may have been made without its answer reaching us: undo it (idempotent).
+            await context.Lanes.RunAsync(devId, userId, () => UnregisterQuietlyAsync(connection)).ConfigureAwait(false);
             throw;
         }
         if (!result.Accepted)
@@ -142,10 +153,19 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         {
             foreach (var connection in context.Connections.ConnectionsOf(user.DevId, user.UserId))
             {
-                var (_, entries) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
-                foreach (var entry in Fresh(entries))
+                var (_, entries, registration) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
+                QueueEntry? last = null;
+                foreach (var entry in entries)
                 {
-                    context.Inbox.Deliver(user.DevId, user.UserId, entry, live: false);
+                    if (!context.Inbox.Deliver(user.DevId, user.UserId, entry, live: false))
+                    {
+                        break;
+                    }
+                    last = entry;
+                }
+                if (last is { } delivered && !await context.Inbox.ConfirmAsync(user.DevId, user.UserId, registration, delivered).ConfigureAwait(false))
+                {
+                    context.Inbox.Wake(user.DevId, user.UserId);
                 }
             }
         }));
@@ -206,16 +226,19 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         }
     }
 
-    /// <summary>Registers an authorised connection in Redis (inside the user's lane) and takes the user's queue.</summary>
-    private async Task<(bool Accepted, List<QueueEntry> Entries)> RegisterAsync(ClientRecord connection, bool again)
+    /// <summary>Registers an authorised connection in Redis (inside the user's lane) and reads what is
+    /// queued for it (the caller confirms what it hands on); returns the registration id used last.</summary>
+    private async Task<(bool Accepted, List<QueueEntry> Entries, string Registration)> RegisterAsync(ClientRecord connection, bool again)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
         var entries = new List<QueueEntry>();
         var accepted = true;
+        var registration = context.Registration;
         var online = PresenceEvents.UserOnline(userId);
         var status = Keys.PipePublishChannel(devId, PipeNames.UserStatus(userId));
         await context.RegisterUnderCurrentIdAsync(async node =>
         {
+            registration = node;
             // Index first: a node that dies right after the script must still be reaped for this user.
             await context.Client.SetAddAsync(Keys.NodeUsers(node), [Member(devId, userId)]).ConfigureAwait(false);
             var result = await context.Client.EvalAsync(
@@ -235,10 +258,14 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             }
             for (var i = 2; i < result.Length; i++)
             {
-                entries.Add(QueueEntryCodec.Decode(result[i].AsBytes()));
+                var entry = QueueEntryCodec.Decode(result[i].AsBytes());
+                if (!entries.Exists(e => e.Seq == entry.Seq))
+                {
+                    entries.Add(entry);
+                }
             }
         }).ConfigureAwait(false);
-        return (accepted, entries);
+        return (accepted, entries, registration);
     }
 
     /// <summary>The entries not older than the offline queue's time to live.</summary>
@@ -304,6 +331,20 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             {
                 context.Router.ReleasePipe(devId, pipe);
             }
+        }
+    }
+
+    private async Task UnregisterQuietlyAsync(ClientRecord connection)
+    {
+        try
+        {
+            await UnregisterAsync(connection).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException)
+        {
+            // Perhaps still registered: the next heartbeat registers everything under a new id, and the
+            // old id's leftovers are reaped.
+            context.RequestFreshRegistration();
         }
     }
 

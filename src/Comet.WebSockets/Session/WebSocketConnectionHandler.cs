@@ -240,7 +240,10 @@ internal sealed partial class WebSocketConnectionHandler(
                 case ReceivedKind.Ended:
                     return;
                 case ReceivedKind.Close:
-                    // The client's close, or its answer to ours: answer it (after what is still queued).
+                    // The client's close, or its answer to ours: take nothing more (a personal message
+                    // offered from now on stays queued for the user's next connection instead of being
+                    // written after the close frame, i.e. lost), then answer after what is still queued.
+                    session.Connection.Complete();
                     await socket.CloseOutputAsync(1000, "", _options.CloseTimeout);
                     return;
                 case ReceivedKind.ProtocolError:

@@ -17,10 +17,13 @@ internal static class Usage
                         memory per connection, then churn  --connections 10000 --pipes 10 --churn-seconds 10
           cometql       statements/s over K backend connections
                         --connections 1,4,16 --statement insert,select,personal --client mysqldata,raw --pipeline 1
+          failover-loss personal messages through a master killed with SIGKILL, durable writes on and off:
+                        acknowledged messages lost or repeated  --topology cluster|sentinel --durable 1,0 --repeat 3
           selftest      checks the tool's own stamp parsing, percentiles and options (no gateway)
           micro         BenchmarkDotNet micro-benchmarks (arguments go to BenchmarkDotNet, e.g. --filter '*')
         target (default: gateways started here as Release processes, memory engine):
           --redis [--nodes N]   start redis-server and N gateway nodes on it
+          --topology sentinel|cluster [--nodes N]   the same on a Sentinel set (1 master, 1 replica) or a Cluster (3+3)
           --ws host:port --cometql host:port [--password p] [--pid n]   an existing gateway
           --set Key=Value[,Key=Value]   configuration passed to started gateways
         common: --duration 10 --warmup 2 --repeat 1 --concurrency 200 --sources 4 --size 100 --publisher mysqldata|raw

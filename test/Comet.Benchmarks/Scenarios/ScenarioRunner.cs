@@ -14,6 +14,7 @@ internal static class ScenarioRunner
         "personal" => PersonalScenario.RunAsync(args, cancellationToken),
         "connect" => ConnectScenario.RunAsync(args, cancellationToken),
         "cometql" => CometQLScenario.RunAsync(args, cancellationToken),
+        "failover-loss" => FailoverLossScenario.RunAsync(args, cancellationToken),
         _ => throw new ArgumentException($"Unknown scenario '{args.Scenario}'."),
     };
 }

@@ -2,18 +2,21 @@ using System.Globalization;
 using System.Net;
 using Comet.Benchmarks.Cli;
 using Comet.Testing;
+using Comet.Testing.Redis;
 
 namespace Comet.Benchmarks.Target;
 
 /// <summary>
 /// The system under test: gateways started here as separate Release processes (memory engine, or
-/// <c>--redis</c> with <c>--nodes N</c> on one redis-server started here), or an existing gateway given
-/// with <c>--ws host:port --cometql host:port [--password p] [--pid n]</c>.
+/// <c>--redis</c> with <c>--nodes N</c> on one redis-server started here, or <c>--topology sentinel|cluster</c>
+/// on a Sentinel set or a Redis Cluster started here), or an existing gateway given with
+/// <c>--ws host:port --cometql host:port [--password p] [--pid n]</c>.
 /// </summary>
 internal sealed class GatewayCluster : IAsyncDisposable
 {
     private readonly List<GatewayProcess> _processes = [];
     private RedisServer? _redis;
+    private RedisTopology? _topology;
 
     private GatewayCluster(string engine) => Engine = engine;
 
@@ -27,13 +30,17 @@ internal sealed class GatewayCluster : IAsyncDisposable
     /// <summary>The redis-server the nodes share, when this run started one.</summary>
     public RedisServer? Redis => _redis;
 
+    /// <summary>The Sentinel set or Cluster the nodes share, when this run started one.</summary>
+    public RedisTopology? Topology => _topology;
+
     public IReadOnlyList<IPEndPoint> WebSocketEndpoints => [.. Nodes.Select(n => n.WebSocket)];
 
     /// <summary>The options that choose a target, read up front so unknown options are caught before starting.</summary>
-    public sealed record Spec(bool Redis, int NodeCount, string? WebSocket, string? CometQL, string Password, int? Pid, Dictionary<string, string> Settings)
+    public sealed record Spec(bool Redis, string? Topology, int NodeCount, string? WebSocket, string? CometQL, string Password, int? Pid, Dictionary<string, string> Settings)
     {
         public static Spec Read(BenchArgs args) => new(
             args.Flag("redis"),
+            args.Optional("topology"),
             args.Int("nodes", 1),
             args.Optional("ws"),
             args.Optional("cometql"),
@@ -42,7 +49,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
             args.Settings());
 
         public string Describe() =>
-            WebSocket is not null ? "external" : Redis ? $"redis x{NodeCount}" : "memory";
+            WebSocket is not null ? "external" : Topology is { } topology ? $"{topology} x{NodeCount}" : Redis ? $"redis x{NodeCount}" : "memory";
     }
 
     public static async Task<GatewayCluster> StartAsync(Spec spec)
@@ -65,7 +72,17 @@ internal sealed class GatewayCluster : IAsyncDisposable
             // The tool opens a few CometQL connections; the default 1,000 would keep 744 more from a 20,000-file
             // limit from the WebSockets (Comet:WebSocket:MaxConnections derives from it). --set overrides.
             settings.TryAdd("Comet:CometQL:MaxConnections", "256");
-            if (spec.Redis)
+            if (spec.Topology is { } topology)
+            {
+                cluster._topology = topology switch
+                {
+                    "sentinel" => await RedisSentinelSet.StartAsync(),
+                    "cluster" => await RedisClusterSet.StartAsync(),
+                    _ => throw new ArgumentException($"--topology takes sentinel or cluster, not '{topology}'."),
+                };
+                settings["Comet:Redis:Configuration"] = cluster._topology.Configuration;
+            }
+            else if (spec.Redis)
             {
                 cluster._redis = await RedisServer.StartAsync();
                 settings["Comet:Redis:Configuration"] = cluster._redis.Configuration;
@@ -106,6 +123,10 @@ internal sealed class GatewayCluster : IAsyncDisposable
         if (_redis is not null)
         {
             await _redis.DisposeAsync();
+        }
+        if (_topology is not null)
+        {
+            await _topology.DisposeAsync();
         }
     }
 }

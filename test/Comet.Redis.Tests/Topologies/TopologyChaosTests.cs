@@ -48,6 +48,8 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
             ["Comet:Redis:HeartbeatInterval"] = "00:00:00.500",
             ["Comet:Redis:NodeLeaseTtl"] = Lease.ToString(),
             ["Logging:Console:TimestampFormat"] = "HH:mm:ss.fff ",
+            // Every personal delivery is logged (PersonalInbox), so a missing message can be traced.
+            ["Logging:LogLevel:Comet.Redis"] = "Debug",
         })));
         var alive = new List<GatewayProcess>(nodes);
         GatewayProcess PickLive()
@@ -110,6 +112,12 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
                 report.AppendLine(CultureInfo.InvariantCulture,
                     $"user {user.Id}: {received.Count} personal received, {received.Count - received.Distinct().Count()} repeated, reconnects {user.Reconnects} (last message before: {string.Join(',', user.LastBeforeReconnect)}); pipe messages lost {pipeLost} of {backend.AcknowledgedPipe.Count}");
             }
+            foreach (var user in users.Where(u => backend.AcknowledgedPersonal[u.Id].Any(n => !u.Personal.Contains(n))))
+            {
+                // What Redis still holds for a user who missed something: in the queue, or gone.
+                var queued = await CometQLBackend.RowsAsync(alive[0], $"SELECT * FROM users_messages WHERE id = {user.Id}");
+                report.AppendLine(CultureInfo.InvariantCulture, $"user {user.Id} still queued: {string.Join(" | ", queued.Select(r => string.Join(',', r)))}");
+            }
             output.WriteLine(report.ToString());
             if (topology.Kind == "sentinel")
             {
@@ -124,7 +132,9 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
                 var missing = backend.AcknowledgedPersonal[user.Id].Where(n => !received.Contains(n)).ToList();
                 if (user.Reconnects == 0)
                 {
-                    Assert.True(missing.Count == 0, $"user {user.Id} never got acknowledged messages {string.Join(',', missing)}");
+                    Assert.True(missing.Count == 0, $"user {user.Id} never got acknowledged messages {string.Join(',', missing)}, acknowledged at " +
+                        string.Join(", ", backend.AcknowledgedAt(user.Id, missing).Select(t => $"{t.TotalSeconds:F1} s")) +
+                        $"; received around them: {string.Join(',', received.Where(n => missing.Count > 0 && Math.Abs(n - missing[0]) <= 8))}\n{report}");
                 }
                 else
                 {
@@ -132,7 +142,8 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
                     // the socket when SIGKILL came is lost (docs/redis.md, "Known limits"; client
                     // acknowledgements close this). Only a message acknowledged around the kill may be.
                     var window = backend.AcknowledgedAt(user.Id, missing).Where(at => (at - killedAt).Duration() > TimeSpan.FromSeconds(1)).ToList();
-                    Assert.True(window.Count == 0, $"user {user.Id} never got acknowledged messages {string.Join(',', missing)}, some far from the gateway kill");
+                    Assert.True(window.Count == 0, $"user {user.Id} never got acknowledged messages {string.Join(',', missing)}, acknowledged at " +
+                        string.Join(", ", backend.AcknowledgedAt(user.Id, missing).Select(t => $"{t.TotalSeconds:F1} s")) + $", some far from the gateway kill at {killedAt.TotalSeconds:F1} s\n{report}");
                     report.AppendLine(CultureInfo.InvariantCulture, $"user {user.Id}: {missing.Count} acknowledged message(s) lost at the gateway kill");
                 }
                 var pipe = user.PipeMessages;
@@ -163,6 +174,7 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
                 var probeRun = probe.RunAsync(probing.Token);
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var faultAt = backend.Now;
+                report.AppendLine(CultureInfo.InvariantCulture, $"{name} at {faultAt.TotalSeconds:F1} s");
                 var timing = await fault(key);
                 // Writes must work again soon after Redis has a new master. (On a Sentinel set the old
                 // master of a manual failover says "master" for up to 10 s more; the client writes only
