@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -80,11 +81,11 @@ internal sealed partial class RedisClient
         };
     }
 
-    private async Task FollowSentinelsQuietlyAsync()
+    private async Task FollowSentinelsQuietlyAsync(EndPoint? announced)
     {
         try
         {
-            await FollowSentinelsAsync().ConfigureAwait(false);
+            await FollowSentinelsAsync(announced).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -92,15 +93,22 @@ internal sealed partial class RedisClient
         }
     }
 
-    private async Task FollowSentinelsAsync()
+    /// <summary>Makes the link point at <paramref name="announced"/> (a <c>+switch-master</c>), or at the
+    /// master a sentinel names. One switch at a time; an announcement waits for the one under way
+    /// rather than being dropped.</summary>
+    private async Task FollowSentinelsAsync(EndPoint? announced)
     {
-        if (_sentinel is null || !await _switching.WaitAsync(0).ConfigureAwait(false))
+        if (_sentinel is null)
+        {
+            return;
+        }
+        if (!await _switching.WaitAsync(announced is null ? TimeSpan.Zero : 2 * _operationTimeout).ConfigureAwait(false))
         {
             return;
         }
         try
         {
-            var master = await _sentinel.MasterAsync().ConfigureAwait(false);
+            var master = announced ?? await _sentinel.MasterAsync().ConfigureAwait(false);
             var current = _link;
             if (master is null || Equals(master, current.Master))
             {

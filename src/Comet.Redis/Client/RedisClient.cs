@@ -44,7 +44,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
         TopologyChanged += _replicas.Forget;
         if (sentinel is not null)
         {
-            sentinel.MasterSwitched += () => _ = FollowSentinelsQuietlyAsync();
+            sentinel.MasterSwitched += master => _ = FollowSentinelsQuietlyAsync(master);
             sentinel.FailoverStarted += OnFailoverStarted;
         }
     }
@@ -72,15 +72,16 @@ internal sealed partial class RedisClient : IAsyncDisposable
         }
         var link = await RedisLink.ConnectAsync(configuration, master, options.OperationTimeout).ConfigureAwait(false);
         var client = new RedisClient(link, configuration, sentinel, options, logger, metrics);
-        await client.RefreshReplicaCountsAsync().ConfigureAwait(false);
+        await client.RefreshTopologyAsync().ConfigureAwait(false);
         return client;
     }
 
-    /// <summary>Every heartbeat: follows the sentinels' master (on a Sentinel set) and reads how many
-    /// replicas each master has (durable writes wait for them).</summary>
-    public async Task RefreshReplicaCountsAsync()
+    /// <summary>Every heartbeat, before anything that needs the master: follows the sentinels' master (on a
+    /// Sentinel set) and reads how many replicas each master has (durable writes wait for them). Never
+    /// throws: a dead master must not keep the node from finding the new one.</summary>
+    public async Task RefreshTopologyAsync()
     {
-        await FollowSentinelsQuietlyAsync().ConfigureAwait(false);
+        await FollowSentinelsQuietlyAsync(announced: null).ConfigureAwait(false);
         await _replicas.RefreshAsync().ConfigureAwait(false);
     }
 

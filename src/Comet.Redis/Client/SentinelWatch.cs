@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -31,8 +32,8 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
     /// replaced, and what it takes from then on may be thrown away when it resyncs.</summary>
     public event Action? FailoverStarted;
 
-    /// <summary>Raised when a sentinel announces a new master for any service (the client then asks again).</summary>
-    public event Action? MasterSwitched;
+    /// <summary>Raised when a sentinel announces a new master for the service, with its address.</summary>
+    public event Action<EndPoint>? MasterSwitched;
 
     /// <summary>Connects to the sentinels of <paramref name="data"/> (its endpoints, with its user, password and TLS).</summary>
     public static async Task<SentinelWatch> ConnectAsync(ConfigurationOptions data, ILogger logger)
@@ -66,9 +67,22 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
             watch._listeners.Add(listener);
             var subscriber = listener.GetSubscriber();
             await subscriber.SubscribeAsync(TryFailover, (_, message) => watch.OnTryFailover(message)).ConfigureAwait(false);
-            await subscriber.SubscribeAsync(SwitchMaster, (_, _) => watch.MasterSwitched?.Invoke()).ConfigureAwait(false);
+            await subscriber.SubscribeAsync(SwitchMaster, (_, message) => watch.OnSwitchMaster(message)).ConfigureAwait(false);
         }
         return watch;
+    }
+
+    /// <summary><c>+switch-master</c>'s payload is "&lt;name&gt; &lt;old ip&gt; &lt;old port&gt; &lt;new ip&gt; &lt;new
+    /// port&gt;": the sentinel that says it has the new configuration, while the others may still name
+    /// the old master for a second or two, so the client follows this address rather than asking.</summary>
+    private void OnSwitchMaster(RedisValue message)
+    {
+        var parts = ((string?)message ?? "").Split(' ');
+        if (parts.Length >= 5 && parts[0] == _service &&
+            int.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            MasterSwitched?.Invoke(EndPointOf(parts[3], port));
+        }
     }
 
     /// <summary><c>+try-failover</c>'s payload is "master &lt;name&gt; &lt;ip&gt; &lt;port&gt;".</summary>
@@ -82,9 +96,12 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
         }
     }
 
-    /// <summary>The master the first answering sentinel names, or null when none answers.</summary>
+    /// <summary>The master named by the sentinel with the newest configuration (the highest config epoch:
+    /// the others may name the old master for a second or two after a failover), or null when none answers.</summary>
     public async Task<EndPoint?> MasterAsync()
     {
+        EndPoint? newest = null;
+        var newestEpoch = long.MinValue;
         foreach (var server in _sentinels.GetServers())
         {
             if (!server.IsConnected)
@@ -93,9 +110,13 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
             }
             try
             {
-                if (await server.SentinelGetMasterAddressByNameAsync(_service).ConfigureAwait(false) is { } master)
+                var fields = (await server.SentinelMasterAsync(_service).ConfigureAwait(false)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+                if (fields.TryGetValue("ip", out var ip) && fields.TryGetValue("port", out var portText) &&
+                    int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) &&
+                    long.TryParse(fields.GetValueOrDefault("config-epoch", "0"), NumberStyles.None, CultureInfo.InvariantCulture, out var epoch) &&
+                    epoch > newestEpoch)
                 {
-                    return master;
+                    (newest, newestEpoch) = (EndPointOf(ip, port), epoch);
                 }
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
@@ -103,8 +124,11 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
                 LogSentinelFailed(_logger, e, server.EndPoint);
             }
         }
-        return null;
+        return newest;
     }
+
+    private static EndPoint EndPointOf(string host, int port) =>
+        IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
 
     public async ValueTask DisposeAsync()
     {

@@ -68,6 +68,8 @@ internal sealed partial class NodeLease : IAsyncDisposable
 
     private async Task BeatOnceAsync()
     {
+        // First: with the master dead, the renewal below fails until the client follows the new one.
+        await _context.Client.RefreshTopologyAsync().ConfigureAwait(false);
         if (!await RenewAsync(_context.Registration, first: !_registered).ConfigureAwait(false))
         {
             LogRegistrationLost(_context.Logger, _context.Registration);
@@ -87,7 +89,6 @@ internal sealed partial class NodeLease : IAsyncDisposable
             LogRestoringAfterFailure(_context.Logger, _context.Registration, _context.Connections.Count);
             await RegisterAllAgainAsync().ConfigureAwait(false);
         }
-        await _context.Client.RefreshReplicaCountsAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops the timer and returns the ids still to retire (the caller decides whether to leave
