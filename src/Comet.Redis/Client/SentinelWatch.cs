@@ -66,8 +66,17 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
             var listener = await ConnectionMultiplexer.ConnectAsync(one).ConfigureAwait(false);
             watch._listeners.Add(listener);
             var subscriber = listener.GetSubscriber();
-            await subscriber.SubscribeAsync(TryFailover, (_, message) => watch.OnTryFailover(message)).ConfigureAwait(false);
-            await subscriber.SubscribeAsync(SwitchMaster, (_, message) => watch.OnSwitchMaster(message)).ConfigureAwait(false);
+            try
+            {
+                await subscriber.SubscribeAsync(TryFailover, (_, message) => watch.OnTryFailover(message)).ConfigureAwait(false);
+                await subscriber.SubscribeAsync(SwitchMaster, (_, message) => watch.OnSwitchMaster(message)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // A sentinel that is down or slow must not stop the start: the library subscribes again
+                // when it reconnects, and the heartbeat asks the sentinels meanwhile.
+                LogListenFailed(logger, e, endpoint);
+            }
         }
         return watch;
     }
@@ -141,6 +150,9 @@ internal sealed partial class SentinelWatch : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A sentinel started a failover of {Service}; durable writes are refused until the client follows the new master")]
     private static partial void LogFailoverStarted(ILogger logger, string service);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not listen to sentinel {EndPoint} yet; the heartbeat asks the sentinels meanwhile")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception, EndPoint endPoint);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sentinel {EndPoint} did not name the master")]
     private static partial void LogSentinelFailed(ILogger logger, Exception exception, EndPoint endPoint);
