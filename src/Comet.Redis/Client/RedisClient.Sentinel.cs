@@ -28,8 +28,9 @@ internal sealed partial class RedisClient
     /// A durable write is confirmed only if the master it went to is still the one the client follows and
     /// no failover of it has started: from the moment the sentinels promote a replica, the old master
     /// goes on taking writes (its other replicas even confirm them) until it is told to resync, and then
-    /// throws them away. The sentinels announce the failover before they promote anyone, so refusing
-    /// from that announcement on leaves nothing acknowledged on the losing side.
+    /// throws them away. The sentinels announce the failover before they promote anyone (a tick of
+    /// 100 ms or more before), so a write confirmed before the announcement arrives here was already on
+    /// the replica being promoted; the race left is that tick against a loopback message.
     /// </summary>
     private void EnsureMasterKept(IConnectionMultiplexer written)
     {
