@@ -25,15 +25,16 @@ internal sealed partial class RedisClient
     private long _failoverStartedMs;
 
     /// <summary>
-    /// A durable write is confirmed only if the master it went to is still the one the client follows and
-    /// no failover of it has started: from the moment the sentinels promote a replica, the old master
+    /// A durable write is confirmed once its master's replicas have it (<see cref="ReplicaBarrier"/>), and
+    /// only if that master is still the one the client follows and no failover of it has started: from the moment the sentinels promote a replica, the old master
     /// goes on taking writes (its other replicas even confirm them) until it is told to resync, and then
     /// throws them away. The sentinels announce the failover before they promote anyone (a tick of
     /// 100 ms or more before), so a write confirmed before the announcement arrives here was already on
     /// the replica being promoted; the race left is that tick against a loopback message.
     /// </summary>
-    private void EnsureMasterKept(IConnectionMultiplexer written)
+    private async Task ConfirmReplicatedAsync(IConnectionMultiplexer written, string key)
     {
+        await _replicas.WaitAsync(written, key).ConfigureAwait(false);
         if (written != _link.Multiplexer || written == _beingReplaced)
         {
             throw new NotReplicatedException("The master is being replaced (a Sentinel failover); the write may still be delivered.");

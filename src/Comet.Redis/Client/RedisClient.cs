@@ -102,8 +102,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
             {
                 // On the same multiplexer as the write: WAIT covers the writes sent on its connection,
                 // and a Sentinel switch may have put a new link in place meanwhile.
-                await _replicas.WaitAsync(database.Multiplexer, keys[0]).ConfigureAwait(false);
-                EnsureMasterKept(database.Multiplexer);
+                await ConfirmReplicatedAsync(database.Multiplexer, keys[0]).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not NotReplicatedException)
             {
@@ -128,8 +127,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
     public Task WaitForReplicasAsync(string key) =>
         RunAsync(async database =>
         {
-            await _replicas.WaitAsync(database.Multiplexer, key).ConfigureAwait(false);
-            EnsureMasterKept(database.Multiplexer);
+            await ConfirmReplicatedAsync(database.Multiplexer, key).ConfigureAwait(false);
             return true;
         }, "wait");
 
