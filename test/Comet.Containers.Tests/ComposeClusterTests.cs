@@ -102,7 +102,11 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
             // The WebSocket port: 400 with the reason, and the connection closes.
             var http = await intruder.BashAsync(
                 $"exec 3<>/dev/tcp/gateway1/8087; printf '{header}GET /info HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n' >&3; timeout 10 cat <&3");
-            Assert.StartsWith("HTTP/1.1 400 Bad Request\r\n", http, StringComparison.Ordinal);
+            if (!http.StartsWith("HTTP/1.1 400 Bad Request\r\n", StringComparison.Ordinal))
+            {
+                // Seen once in CI: an empty answer and a clean close. The logs say what the gateway saw.
+                Assert.Fail($"gateway1 answered [{http}] to a PROXY header from {intruder.Address}, not 400:\n{await cluster.LogsAsync()}");
+            }
             Assert.EndsWith("\r\n\r\n" + refusal + "\n", http, StringComparison.Ordinal);
 
             // The CometQL port: the greeting, then MySQL error 1130 with the reason, and the connection closes.
