@@ -1,6 +1,5 @@
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
-using Comet.Core.Hub;
 using Comet.Core.Memory;
 using Comet.Core.Options;
 using Comet.Core.Security;
@@ -11,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Comet.Core;
 
-/// <summary>Registers what every gateway needs: options, keys, metrics, the local hub, the engine's start.</summary>
+/// <summary>Registers what every gateway needs: options, keys, metrics. The node (Comet.Node) starts the engine.</summary>
 public static class CometCoreServiceCollectionExtensions
 {
     /// <summary>Adds the core services. Register an engine with <see cref="AddMemoryEngine"/> or the Redis one.</summary>
@@ -33,10 +32,6 @@ public static class CometCoreServiceCollectionExtensions
         services.TryAddSingleton<CometMetrics>();
         services.TryAddSingleton<DevKeyProvider>();
         services.TryAddSingleton<CometJwtValidator>();
-        services.TryAddSingleton<LocalHub>();
-        services.TryAddSingleton<ILocalDelivery>(sp => sp.GetRequiredService<LocalHub>());
-        // Registered first so that the engine runs before the transports' hosted services start.
-        services.AddHostedService<EngineHostedService>();
         return services;
     }
 

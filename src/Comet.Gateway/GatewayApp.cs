@@ -3,6 +3,7 @@ using Comet.Core;
 using Comet.Gateway.Drain;
 using Comet.Gateway.Management;
 using Comet.Gateway.Management.Status;
+using Comet.Node;
 using Comet.Redis;
 using Comet.WebSockets;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ public static class GatewayApp
         {
             builder.Services.AddRedisEngine(configuration);
         }
+        // Transports -> node -> engine (docs/architecture.md); the node starts the engine before the transports.
+        builder.Services.AddCometNode();
         builder.Services.AddCometQL(configuration);
         builder.Services.AddCometWebSockets(configuration);
         var management = builder.Services.AddManagement(configuration);

@@ -1,7 +1,7 @@
 using System.Text;
-using Comet.Core.Engine;
 using Comet.Core.Options;
 using Comet.Gateway.Drain;
+using Comet.Node;
 using Microsoft.Extensions.Options;
 
 namespace Comet.Gateway;
@@ -38,9 +38,9 @@ internal static class HttpEndpoints
         app.MapGet("/info", (HttpContext context) => WriteJson(context, info));
         app.MapGet("/comet-server/info", (HttpContext context) => WriteJson(context, info));
         app.MapGet("/health/live", () => Results.Text("ok"));
-        app.MapGet("/health/ready", (ICometEngine engine, GatewayDrain drain) =>
+        app.MapGet("/health/ready", (CometNode node, GatewayDrain drain) =>
             drain.IsDraining ? Results.Text("draining", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : engine.IsReady ? Results.Text("ready")
+            : node.IsReady ? Results.Text("ready")
             : Results.Text("storage unavailable", statusCode: StatusCodes.Status503ServiceUnavailable));
         return app;
     }

@@ -70,7 +70,7 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
 
     private Started Running => _started ?? throw new InvalidOperationException("The Redis engine has not been started.");
 
-    public async Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken)
+    public async Task StartAsync(ILocalNode node, CancellationToken cancellationToken)
     {
         if (_started is not null)
         {
@@ -78,13 +78,12 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         }
         var client = await RedisClient.ConnectAsync(_options, "comet-" + _identity.Id, _logger, _metrics).ConfigureAwait(false);
         var keys = new RedisKeys(_options.Prefix, _options.EffectivePubSub);
-        var connections = new LocalConnections();
         var lanes = new UserLanes(LaneCount, e => LogBackgroundFailure(_logger, e));
-        var context = new NodeContext(_identity, client, keys, _limits, _time, delivery, connections, lanes, _metrics, _logger);
+        var context = new NodeContext(_identity, client, keys, _limits, _time, node, lanes, _metrics, _logger);
         var inbox = new PersonalInbox(context);
         context.Inbox = inbox;
         // A pipe message older than two operation deadlines can only be one whose sender was told it failed.
-        context.Router = new PubSubRouter(client, keys, _identity.Id, delivery, _options.DeliveryQueueLength, _time, _options.OperationTimeout * 2,
+        context.Router = new PubSubRouter(client, keys, _identity.Id, node, _options.DeliveryQueueLength, _time, _options.OperationTimeout * 2,
             inbox.Wake, e => LogBackgroundFailure(_logger, e));
         var presence = new RedisPresence(context);
         var lease = new NodeLease(context, presence, _options.HeartbeatInterval, _options.NodeLeaseTtl);
@@ -127,9 +126,10 @@ public sealed partial class RedisEngine : ICometEngine, IAsyncDisposable
         var context = started.Context;
         try
         {
-            foreach (var (connection, _) in context.Connections.Snapshot())
+            // The node has disconnected its clients by now, unless their disconnects failed.
+            foreach (var local in context.Local.Subscriptions())
             {
-                await started.Presence.DisconnectAsync(connection).ConfigureAwait(false);
+                await started.Presence.DisconnectAsync(local.Client, local.Pipes).ConfigureAwait(false);
             }
             var keys = context.Keys;
             var node = context.Registration;

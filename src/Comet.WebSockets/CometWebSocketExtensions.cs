@@ -1,5 +1,5 @@
-using Comet.Core.Hub;
 using Comet.Core.ProxyProtocol;
+using Comet.Node;
 using Comet.WebSockets.Admission;
 using Comet.WebSockets.Origins;
 using Comet.WebSockets.PrivateChannels;
@@ -33,7 +33,7 @@ public static class CometWebSocketExtensions
         services.AddSingleton<WebSocketLimitMetrics>();
         services.AddSingleton<WebSocketAdmission>();
         services.AddSingleton(sp => new WebSocketDrain(
-            sp.GetRequiredService<LocalHub>(), sp.GetRequiredService<WebSocketAdmission>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<CometNode>(), sp.GetRequiredService<WebSocketAdmission>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WebSocketConnectionHandler>();
         services.AddSingleton<KeepAliveSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<KeepAliveSweeper>());

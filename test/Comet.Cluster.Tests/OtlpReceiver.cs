@@ -45,24 +45,9 @@ internal sealed class OtlpReceiver : IDisposable
     }
 
     /// <summary>Waits until every one of <paramref name="names"/> was received on <paramref name="path"/>.</summary>
-    public async Task WaitForAsync(string path, IReadOnlyCollection<string> names, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var text = Received(path);
-            var missing = names.Where(n => !text.Contains(n, StringComparison.Ordinal)).ToList();
-            if (missing.Count == 0)
-            {
-                return;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{path} never carried: {string.Join(", ", missing)} ({text.Length} bytes received)");
-            }
-            await Task.Delay(200);
-        }
-    }
+    public Task WaitForAsync(string path, IReadOnlyCollection<string> names, TimeSpan timeout) =>
+        Wait.UntilAsync(() => names.Where(n => !Received(path).Contains(n, StringComparison.Ordinal)).ToList(), missing => missing.Count == 0,
+            $"{path} to carry every name (missing ones last seen)", timeout);
 
     private async Task LoopAsync()
     {

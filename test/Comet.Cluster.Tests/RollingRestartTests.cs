@@ -1,3 +1,4 @@
+using Comet.Testing;
 using Comet.Testing.Clients;
 
 namespace Comet.Cluster.Tests;
@@ -47,11 +48,7 @@ public sealed class RollingRestartTests(LocalCluster cluster)
         foreach (var browser in browsers)
         {
             var expected = sender.SentTo(browser.UserId);
-            while (!expected.IsSubsetOf(browser.Received) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            var lost = expected.Except(browser.Received).Order().ToList();
+            var lost = await Wait.ReadUntilAsync(() => Task.FromResult(expected.Except(browser.Received).Order().ToList()), l => l.Count == 0, deadline - DateTime.UtcNow);
             Assert.True(lost.Count == 0,
                 $"user {browser.UserId} never received {lost.Count} of {expected.Count} messages: {string.Join(", ", lost.Take(20))}" + cluster.Logs());
             // Every node restarted, so every browser lost its node once and came back.

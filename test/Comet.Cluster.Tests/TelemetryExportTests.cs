@@ -63,13 +63,7 @@ public sealed class TelemetryExportTests
     }
 
     /// <summary>The subscription is registered in presence before the publish (users_in_pipes shows it).</summary>
-    private static async Task WaitUntilSubscribedAsync(CometQLBackend backend, string pipe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await backend.RowsAsync($"SELECT * FROM users_in_pipes WHERE name = '{pipe}'")).Count == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the subscription to {pipe} never showed in users_in_pipes");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilSubscribedAsync(CometQLBackend backend, string pipe) =>
+        Wait.UntilAsync(async () => (await backend.RowsAsync($"SELECT * FROM users_in_pipes WHERE name = '{pipe}'")).Count > 0,
+            $"the subscription to {pipe} to show in users_in_pipes");
 }

@@ -139,16 +139,6 @@ public sealed class ComposeCluster : IAsyncLifetime
     /// <summary>The last lines of every service's log, for failure messages.</summary>
     public async Task<string> LogsAsync() => (await RunComposeAsync(["logs", "--no-color", "--tail", "30"])).StandardOutput;
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{failure} within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
-            await Task.Delay(250);
-        }
-    }
-
     private Task<ProcessResult> RunComposeAsync(IEnumerable<string> arguments) =>
         ProcessRunner.RunAsync("docker-compose", ["--env-file", _imagesFile, "-p", Project, "-f", _composeFile, .. arguments],
             environment: new Dictionary<string, string>

@@ -26,9 +26,9 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
             Assert.Equal("1654", (await DockerEngine.RunAsync("inspect", "-f", "{{.Config.User}}", container)).Trim());
             Assert.Equal("1654", (await DockerEngine.RunAsync("exec", container, "id", "-u")).Trim());
             // The image's HEALTHCHECK (the gateway's own probe) runs every 10 s.
-            await ComposeCluster.WaitUntilAsync(
+            await Wait.UntilAsync(
                 async () => (await DockerEngine.RunAsync("inspect", "-f", "{{.State.Health.Status}}", container)).Trim() == "healthy",
-                TimeSpan.FromSeconds(60), $"{gateway} never turned healthy");
+                $"{gateway} to turn healthy", TimeSpan.FromSeconds(60));
         }
         Assert.Equal(ComposeCluster.Gateways, (await cluster.NodesBehindHttpsAsync(12)).Order());
         using var http = cluster.CreateHttpClient();
@@ -64,9 +64,9 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
                 var connections = (await onNode.RowsAsync("SHOW STATUS LIKE 'comet.websocket.connections'")).Single()[1];
                 Assert.True(connections == "1", $"{gateway} holds {connections} WebSockets, not 1");
             }
-            await ComposeCluster.WaitUntilAsync(
+            await Wait.UntilAsync(
                 async () => (await backend.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_compose'")).Count == users.Length,
-                MessageTimeout, "the three subscriptions never showed in users_in_pipes");
+                "the three subscriptions to show in users_in_pipes", MessageTimeout);
 
             await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_compose', 'hello', 'to every container')");
             foreach (var browser in browsers)
@@ -178,8 +178,8 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
         await Task.Delay(2000);
         await DockerEngine.RunAsync("kill", await cluster.ContainerAsync("gateway2"));
         // HAProxy stops routing to it; the two others keep serving.
-        await ComposeCluster.WaitUntilAsync(async () => !(await cluster.NodesBehindHttpsAsync(6)).Contains("gateway2"),
-            TimeSpan.FromSeconds(30), "HAProxy kept routing to the killed gateway");
+        await Wait.UntilAsync(async () => !(await cluster.NodesBehindHttpsAsync(6)).Contains("gateway2"),
+            "HAProxy to stop routing to the killed gateway", TimeSpan.FromSeconds(30));
         await Task.Delay(5000);
         await stopSending.CancelAsync();
         var rounds = await sending;
@@ -190,11 +190,7 @@ public sealed class ComposeClusterTests(ComposeCluster cluster, ITestOutputHelpe
         foreach (var browser in browsers)
         {
             var expected = sender.SentTo(browser.UserId);
-            while (!expected.IsSubsetOf(browser.Received) && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-            var lost = expected.Except(browser.Received).Order().ToList();
+            var lost = await Wait.ReadUntilAsync(() => Task.FromResult(expected.Except(browser.Received).Order().ToList()), l => l.Count == 0, deadline - DateTime.UtcNow);
             Assert.True(lost.Count == 0,
                 $"user {browser.UserId} never received {lost.Count} of {expected.Count} acknowledged messages: {string.Join(", ", lost.Take(20))}\n{await cluster.LogsAsync()}");
             Assert.True(browser.IsConnected, $"user {browser.UserId} is not connected at the end");

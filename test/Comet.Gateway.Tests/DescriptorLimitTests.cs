@@ -35,7 +35,7 @@ public sealed class DescriptorLimitTests
         {
             for (var i = 0; i < Allowed; i++)
             {
-                var client = (await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()))).Client;
+                var client = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
                 clients.Add(client);
                 await client.SendAsync("subscription\nweb_fd");
             }

@@ -35,7 +35,7 @@ public sealed class DrainTests
         var clients = new List<CometWebSocketClient>();
         for (var i = 0; i < count; i++)
         {
-            clients.Add((await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()))).Client);
+            clients.Add(await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid())));
         }
         var clock = Stopwatch.StartNew();
         var closes = clients.Select(async client => (Status: await client.WaitForCloseAsync(Timeout + Slack), At: clock.Elapsed)).ToList();
@@ -43,7 +43,7 @@ public sealed class DrainTests
         node.Terminate();
 
         // Readiness is false at once, while the WebSockets are still open (their closes start after Delay).
-        using (var response = await WaitForAsync(() => http.GetAsync(ready), r => r.StatusCode == HttpStatusCode.ServiceUnavailable))
+        using (var response = await Wait.UntilAsync(() => http.GetAsync(ready), r => r.StatusCode == HttpStatusCode.ServiceUnavailable, "readiness to turn false"))
         {
             Assert.Equal("draining", await response.Content.ReadAsStringAsync());
         }
@@ -86,16 +86,15 @@ public sealed class DrainTests
         await using var draining = await GatewayProcess.StartAsync("drain-a", settings);
         await using var staying = await GatewayProcess.StartAsync("drain-b", settings);
         await CometQLBackend.ExecuteAsync(staying, "INSERT INTO users_auth (id, hash) VALUES (7, 'h7')");
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(draining, CometWebSocketClient.Path("h7", 7, uuid: CometWebSocketClient.NewUuid()));
-        await using var _u = user;
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(draining, CometWebSocketClient.Path("h7", 7, uuid: CometWebSocketClient.NewUuid()));
         Assert.Equal([["7", "0"]], await CometQLBackend.RowsAsync(staying, "SELECT id, time FROM users_time WHERE id = 7"));
 
         draining.Terminate();
 
         Assert.Equal(ServiceRestart, await user.WaitForCloseAsync(Timeout + Slack));
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var offline = await WaitForAsync(() => CometQLBackend.RowsAsync(staying, "SELECT id, time FROM users_time WHERE id = 7"),
-            rows => rows.Count == 1 && rows[0][1] != "0");
+        var offline = await Wait.UntilAsync(() => CometQLBackend.RowsAsync(staying, "SELECT id, time FROM users_time WHERE id = 7"),
+            rows => rows.Count == 1 && rows[0][1] != "0", "user 7 to go offline");
         Assert.InRange(long.Parse(offline[0][1]!, CultureInfo.InvariantCulture), now - 60, now + 5);
         Assert.Equal(0, await draining.WaitForExitAsync(Timeout + Slack));
     }
@@ -113,25 +112,5 @@ public sealed class DrainTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Comet:Drain:Timeout", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
-    }
-
-    /// <summary>Repeats <paramref name="read"/> until its result matches (bounded; the machine may be busy).</summary>
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> match)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var value = await read();
-            if (match(value))
-            {
-                return value;
-            }
-            if (value is IDisposable disposable)
-            {
-                disposable.Dispose();
-            }
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(50);
-        }
     }
 }

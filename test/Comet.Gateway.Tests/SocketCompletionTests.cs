@@ -32,8 +32,8 @@ public sealed class SocketCompletionTests
         // The runtime makes one ".NET Sockets" epoll thread per core only in inline mode (else one per 30 cores).
         Assert.Equal(Environment.ProcessorCount, SocketEngineThreads(node.ProcessId));
 
-        await using var client = (await CometWebSocketClient.ConnectAndGreetAsync(node,
-            CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()))).Client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(node,
+            CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
         await client.SendAsync("subscription\nweb_inline");
         await using var backend = await CometQLBackend.OpenAsync(node);
         var message = await client.PublishUntilReceivedAsync("web_inline",

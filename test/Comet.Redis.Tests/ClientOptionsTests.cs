@@ -1,6 +1,6 @@
 using Comet.Core.Engine;
+using Comet.Core.Names;
 using Comet.Core.Options;
-using Comet.Testing;
 using Comet.Testing.Conformance;
 
 namespace Comet.Redis.Tests;
@@ -20,8 +20,8 @@ public sealed class ClientOptionsTests(RedisFixture redis) : IClassFixture<Redis
     {
         var options = redis.Options(RedisFixture.NewPrefix());
         options.Protocol = protocol;
-        await using var engine = new RedisEngine(options, new NodeIdentity("proto"), new LimitsOptions(), TimeProvider.System);
-        await ExerciseAsync(engine);
+        await using var node = await RedisNode.StartAsync(options, "proto");
+        await ExerciseAsync(node);
     }
 
     [Fact]
@@ -34,36 +34,34 @@ public sealed class ClientOptionsTests(RedisFixture redis) : IClassFixture<Redis
             "+@all", "-@dangerous", "+role", "+info", "+wait");
         var options = redis.Options(prefix);
         options.Configuration = server.Configuration + ",user=comet,password=acl-secret";
-        await using var engine = new RedisEngine(options, new NodeIdentity("acl"), new LimitsOptions(), TimeProvider.System);
-        await ExerciseAsync(engine);
+        await using (var node = await RedisNode.StartAsync(options, "acl"))
+        {
+            await ExerciseAsync(node);
+        }
 
         // The same user with a wrong password gets nothing: the engine starts but is not ready.
         options.Configuration = server.Configuration + ",user=comet,password=wrong";
         await using var refused = new RedisEngine(options, new NodeIdentity("acl-wrong"), new LimitsOptions(), TimeProvider.System);
-        await refused.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await refused.StartAsync(new RecordingNode(), CancellationToken.None);
         Assert.False(refused.IsReady);
         await Assert.ThrowsAsync<StorageUnavailableException>(() => refused.Users.GetHashesAsync(DevId, [1]));
     }
 
-    /// <summary>A connection subscribed to a pipe gets a pipe message and a personal message; counts and the queue work.</summary>
-    private static async Task ExerciseAsync(RedisEngine engine)
+    /// <summary>A connection subscribed to a pipe gets a personal message; counts, the queue and users_auth work.</summary>
+    private static async Task ExerciseAsync(RedisNode redisNode)
     {
-        var delivery = new RecordingDelivery();
-        await engine.StartAsync(delivery, CancellationToken.None);
-        Assert.True(engine.IsReady);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var connection = new ClientRecord(DevId, "c:1", 7, "u", "", "", "", "");
-        delivery.SetLocalConnections(DevId, 7, 1);
-        Assert.True((await engine.Presence.ConnectAsync(connection)).Accepted);
-        await engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);
-        Assert.Equal([new PipeCount(pipe, 1)], await engine.Presence.CountSubscribersAsync(DevId, [pipe]));
+        var node = redisNode.Node;
+        Assert.True(node.IsReady);
+        var pipe = MultiNodeTests.NewPipe();
+        var client = await redisNode.ConnectAsync(DevId, 7, "u", pipe);
+        Assert.Equal([new PipeCount(pipe, 1)], await node.CountSubscribersAsync(DevId, [pipe]));
 
-        await engine.Bus.SendToUserAsync(DevId, 7, "e", "personal");
-        await TestWait.UntilAsync(() => delivery.TakenBy(DevId, 7), l => l.Count == 1, "the personal message");
-        await engine.Bus.SendToUserAsync(DevId, 8, "e", "queued");
-        Assert.Equal(["queued"], (await engine.Bus.GetQueueAsync(DevId, 8)).Select(m => m.Message));
-        await engine.Users.SetHashAsync(DevId, 7, "hash");
-        Assert.Equal([new UserValue(7, "hash")], await engine.Users.GetHashesAsync(DevId, [7]));
-        Assert.Equal([new UserTime(7, 0)], await engine.Presence.GetUserTimesAsync(DevId, [7]));
+        await node.SendToUserAsync(DevId, 7, "e", "personal");
+        await Wait.UntilAsync(() => client.Received().On(PipeNames.Personal), l => l.Count == 1, "the personal message");
+        await node.SendToUserAsync(DevId, 8, "e", "queued");
+        Assert.Equal(["queued"], (await node.GetQueueAsync(DevId, 8)).Select(m => m.Message));
+        await node.Users.SetHashAsync(DevId, 7, "hash");
+        Assert.Equal([new UserValue(7, "hash")], await node.Users.GetHashesAsync(DevId, [7]));
+        Assert.Equal([new UserTime(7, 0)], await node.GetUserTimesAsync(DevId, [7]));
     }
 }

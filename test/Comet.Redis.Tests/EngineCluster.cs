@@ -1,14 +1,13 @@
 using Comet.Core.Options;
-using Comet.Testing.Conformance;
 
 namespace Comet.Redis.Tests;
 
-/// <summary>Several Redis engines in one process sharing one Redis and one key prefix: a cluster of nodes.</summary>
+/// <summary>Several nodes on the Redis engine in one process, sharing one Redis and one key prefix: a cluster.</summary>
 internal sealed class EngineCluster : IAsyncDisposable
 {
     private readonly RedisFixture _redis;
     private readonly LimitsOptions _limits;
-    private readonly List<Node> _nodes = [];
+    private readonly List<RedisNode> _nodes = [];
 
     private EngineCluster(RedisFixture redis, LimitsOptions limits)
     {
@@ -19,12 +18,12 @@ internal sealed class EngineCluster : IAsyncDisposable
 
     public string Prefix { get; }
 
-    public static async Task<(EngineCluster Cluster, Node[] Nodes)> StartAsync(RedisFixture redis, int count, Action<LimitsOptions>? configure = null)
+    public static async Task<(EngineCluster Cluster, RedisNode[] Nodes)> StartAsync(RedisFixture redis, int count, Action<LimitsOptions>? configure = null)
     {
         var limits = new LimitsOptions();
         configure?.Invoke(limits);
         var cluster = new EngineCluster(redis, limits);
-        var nodes = new Node[count];
+        var nodes = new RedisNode[count];
         for (var i = 0; i < count; i++)
         {
             nodes[i] = await cluster.AddNodeAsync($"node{i + 1}");
@@ -32,12 +31,9 @@ internal sealed class EngineCluster : IAsyncDisposable
         return (cluster, nodes);
     }
 
-    public async Task<Node> AddNodeAsync(string name)
+    public async Task<RedisNode> AddNodeAsync(string name)
     {
-        var engine = _redis.CreateEngine(Prefix, name, _limits);
-        var delivery = new RecordingDelivery();
-        await engine.StartAsync(delivery, CancellationToken.None);
-        var node = new Node(name, engine, delivery);
+        var node = await RedisNode.StartAsync(_redis.Options(Prefix), name, _limits);
         _nodes.Add(node);
         return node;
     }
@@ -46,9 +42,7 @@ internal sealed class EngineCluster : IAsyncDisposable
     {
         foreach (var node in _nodes)
         {
-            await node.Engine.StopAsync(CancellationToken.None);
+            await node.DisposeAsync();
         }
     }
-
-    internal sealed record Node(string Name, RedisEngine Engine, RecordingDelivery Delivery);
 }

@@ -1,14 +1,14 @@
 using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
+using Comet.Node;
 
 namespace Comet.Redis.Tests;
 
-/// <summary>Two or three engines on one Redis behave as one server.</summary>
+/// <summary>Two or three nodes on one Redis behave as one server.</summary>
 public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
     private const int DevId = 7;
-    private static long s_connection;
 
     [Fact]
     public async Task A_message_published_on_one_node_reaches_subscribers_on_the_others()
@@ -16,19 +16,19 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 3);
         await using var _ = cluster;
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var onB = Connection(b, 0);
-        await b.Engine.Presence.ConnectAsync(onB);
-        await b.Engine.Presence.UpdateSubscriptionsAsync(onB, [pipe], []);
+        var pipe = NewPipe();
+        var onA = await a.ConnectAsync(DevId, pipes: pipe);
+        var onB = await b.ConnectAsync(DevId, pipes: pipe);
+        var onC = await c.ConnectAsync(DevId);
 
-        var count = await a.Engine.Bus.PublishAsync(DevId, new CometMessage(pipe, "chat", "hello", UserId: 3, SendTime: 1_700_000_000));
+        var count = await a.Node.PublishAsync(DevId, new CometMessage(pipe, "chat", "hello", UserId: 3, SendTime: 1_700_000_000));
 
-        Assert.Equal(1, count);
-        var received = await TestWait.UntilAsync(() => b.Delivery.MessagesOn(DevId, pipe), l => l.Count > 0, "the message on node2");
+        Assert.Equal(2, count);
+        var received = await Wait.UntilAsync(() => onB.Received().On(pipe), l => l.Count > 0, "the message on node2");
         Assert.Equal(new CometMessage(pipe, "chat", "hello", UserId: 3, SendTime: 1_700_000_000), Assert.Single(received));
         await Task.Delay(300);
-        Assert.Empty(c.Delivery.MessagesOn(DevId, pipe)); // node3 has no subscriber: it did not even subscribe
-        Assert.Single(a.Delivery.MessagesOn(DevId, pipe)); // the publishing node delivers its own message once
+        Assert.Empty(onC.Received().Messages); // node3 has no subscriber: it did not even listen
+        Assert.Single(onA.Received().On(pipe)); // the publishing node delivers its own message once
     }
 
     [Fact]
@@ -37,15 +37,13 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var onB = Connection(b, 0);
-        await b.Engine.Presence.ConnectAsync(onB);
-        await b.Engine.Presence.UpdateSubscriptionsAsync(onB, [pipe], []);
-        await b.Engine.Presence.UpdateSubscriptionsAsync(onB, [], [pipe]);
+        var pipe = NewPipe();
+        var onB = await b.ConnectAsync(DevId, pipes: pipe);
+        await b.Node.SetSubscriptionsAsync(onB, []);
 
-        Assert.Equal(0, await a.Engine.Bus.PublishAsync(DevId, new CometMessage(pipe, "chat", "nobody")));
+        Assert.Equal(0, await a.Node.PublishAsync(DevId, new CometMessage(pipe, "chat", "nobody")));
         await Task.Delay(300);
-        Assert.Empty(b.Delivery.MessagesOn(DevId, pipe));
+        Assert.Empty(onB.Received().Messages);
     }
 
     [Fact]
@@ -54,27 +52,22 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 3, l => l.MaxConnectionsPerUser = 2);
         await using var _ = cluster;
         var (a, b, c) = (nodes[0], nodes[1], nodes[2]);
-        var pipe = "track_" + Guid.NewGuid().ToString("N")[..12];
-        var onA = Connection(a, 42, "uuid-a");
-        var onB = Connection(b, 42, "uuid-b");
+        var pipe = NewPipe("track_");
+        var onA = await a.ConnectAsync(DevId, 42, "uuid-a", pipe);
+        var onB = await b.ConnectAsync(DevId, 42, "uuid-b", pipe);
 
-        Assert.True((await a.Engine.Presence.ConnectAsync(onA)).Accepted);
-        Assert.True((await b.Engine.Presence.ConnectAsync(onB)).Accepted);
-        Assert.False((await c.Engine.Presence.ConnectAsync(Connection(c, 42))).Accepted);
-        await a.Engine.Presence.UpdateSubscriptionsAsync(onA, [pipe], []);
-        await b.Engine.Presence.UpdateSubscriptionsAsync(onB, [pipe], []);
-
-        Assert.Equal([new UserTime(42, 0)], await c.Engine.Presence.GetUserTimesAsync(DevId, [42]));
-        Assert.Equal([new PipeCount(pipe, 2)], await c.Engine.Presence.CountSubscribersAsync(DevId, [pipe]));
-        Assert.Equal(["uuid-a", "uuid-b"], (await c.Engine.Presence.GetSubscribersAsync(DevId, pipe)).Select(s => s.Uuid).Order());
+        Assert.False((await c.Node.ConnectAsync(TestClients.Create(DevId, 42, node: c.Name))).Accepted);
+        Assert.Equal([new UserTime(42, 0)], await c.Node.GetUserTimesAsync(DevId, [42]));
+        Assert.Equal([new PipeCount(pipe, 2)], await c.Node.CountSubscribersAsync(DevId, [pipe]));
+        Assert.Equal(["uuid-a", "uuid-b"], (await c.Node.GetSubscribersAsync(DevId, pipe)).Select(s => s.Uuid).Order());
         // node1's member hears node2's member join, from the other node.
-        var joined = await TestWait.UntilAsync(() => a.Delivery.MessagesOn(DevId, pipe), l => l.Count >= 2, "both subscription events on node1");
-        Assert.Contains(joined, m => m.Data == "{\"user_id\":42,\"uuid\":\"uuid-b\"}" && m.ExcludeConnectionId == onB.ConnectionId);
+        var joined = await Wait.UntilAsync(() => onA.Received().On(pipe), l => l.Count >= 1, "node2's subscription event on node1");
+        Assert.Contains(joined, m => m.Data == "{\"user_id\":42,\"uuid\":\"uuid-b\"}" && m.ExcludeConnectionId == onB.Id);
 
-        await a.Engine.Presence.DisconnectAsync(onA);
-        Assert.Equal([new UserTime(42, 0)], await c.Engine.Presence.GetUserTimesAsync(DevId, [42]));
-        await b.Engine.Presence.DisconnectAsync(onB);
-        var time = Assert.Single(await c.Engine.Presence.GetUserTimesAsync(DevId, [42])).Time;
+        await a.Node.DisconnectAsync(onA);
+        Assert.Equal([new UserTime(42, 0)], await c.Node.GetUserTimesAsync(DevId, [42]));
+        await b.Node.DisconnectAsync(onB);
+        var time = Assert.Single(await c.Node.GetUserTimesAsync(DevId, [42])).Time;
         Assert.InRange(time, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 2, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 
@@ -85,15 +78,12 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
         var status = PipeNames.UserStatus(43);
-        var watcher = Connection(a, 0);
-        await a.Engine.Presence.ConnectAsync(watcher);
-        await a.Engine.Presence.UpdateSubscriptionsAsync(watcher, [status], []);
-        var user = Connection(b, 43);
+        var watcher = await a.ConnectAsync(DevId, pipes: status);
 
-        await b.Engine.Presence.ConnectAsync(user);
-        await b.Engine.Presence.DisconnectAsync(user);
+        var user = await b.ConnectAsync(DevId, 43);
+        await b.Node.DisconnectAsync(user);
 
-        var events = await TestWait.UntilAsync(() => a.Delivery.MessagesOn(DevId, status), l => l.Count >= 2, "online then offline on node1");
+        var events = await Wait.UntilAsync(() => watcher.Received().On(status), l => l.Count >= 2, "online then offline on node1");
         Assert.Equal([PresenceEvents.UserOnline(43), PresenceEvents.UserOffline(43)], events);
     }
 
@@ -103,27 +93,24 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        b.Delivery.SetLocalConnections(DevId, 44, 1);
-        var onB = Connection(b, 44);
-        await b.Engine.Presence.ConnectAsync(onB);
+        var onB = await b.ConnectAsync(DevId, 44);
 
-        await a.Engine.Bus.SendToUserAsync(DevId, 44, "event", "m1");
-        await TestWait.UntilAsync(() => b.Delivery.TakenBy(DevId, 44), l => l.Count == 1, "m1 live on node2");
+        await a.Node.SendToUserAsync(DevId, 44, "event", "m1");
+        await Wait.UntilAsync(() => onB.Received().On(PipeNames.Personal), l => l.Count == 1, "m1 live on node2");
 
         // The user moves to node1: what is sent in between waits in the queue.
-        b.Delivery.SetLocalConnections(DevId, 44, 0);
-        await b.Engine.Presence.DisconnectAsync(onB);
-        await b.Engine.Bus.SendToUserAsync(DevId, 44, "event", "m2");
-        a.Delivery.SetLocalConnections(DevId, 44, 1);
-        var connected = await a.Engine.Presence.ConnectAsync(Connection(a, 44));
-        await a.Engine.Bus.SendToUserAsync(DevId, 44, "event", "m3");
+        await b.Node.DisconnectAsync(onB);
+        await b.Node.SendToUserAsync(DevId, 44, "event", "m2");
+        var onA = TestClients.Create(DevId, 44, node: a.Name);
+        var connected = await a.Node.ConnectAsync(onA);
+        await a.Node.SendToUserAsync(DevId, 44, "event", "m3");
 
         Assert.Equal(["m2"], connected.QueuedMessages.Select(m => m.Message));
-        var live = await TestWait.UntilAsync(() => a.Delivery.TakenBy(DevId, 44), l => l.Count == 1, "m3 live on node1");
+        var live = await Wait.UntilAsync(() => onA.Received().On(PipeNames.Personal), l => l.Count == 1, "m3 live on node1");
         Assert.Equal("m3", live[0].Data);
         await Task.Delay(300);
-        Assert.Single(b.Delivery.TakenBy(DevId, 44));
-        Assert.Single(a.Delivery.TakenBy(DevId, 44));
+        Assert.Single(onB.Received().Messages);
+        Assert.Single(onA.Received().Messages);
     }
 
     [Fact]
@@ -131,18 +118,17 @@ public sealed class MultiNodeTests(RedisFixture redis) : IClassFixture<RedisFixt
     {
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 3);
         await using var _ = cluster;
-        await nodes[1].Engine.Presence.ConnectAsync(Connection(nodes[1], 45));
-        await nodes[2].Engine.Presence.ConnectAsync(Connection(nodes[2], 45));
+        var clients = new[] { await nodes[1].ConnectAsync(DevId, 45), await nodes[2].ConnectAsync(DevId, 45) };
+        var bystander = await nodes[0].ConnectAsync(DevId, 46);
 
-        await nodes[0].Engine.Bus.CloseUserAsync(DevId, 45, null);
+        await nodes[0].Node.CloseUserAsync(DevId, 45, null);
 
-        foreach (var node in nodes[1..])
+        foreach (var client in clients)
         {
-            await TestWait.UntilAsync(() => node.Delivery.Closes, l => l.Count == 1, $"the close on {node.Name}");
+            await Wait.UntilAsync(() => client.Received().Closed, c => c == CloseReason.AuthorisationRevoked, $"the close of {client.Id}");
         }
-        Assert.Empty(nodes[0].Delivery.Closes);
+        Assert.Null(bystander.Received().Closed);
     }
 
-    internal static ClientRecord Connection(EngineCluster.Node node, long userId, string uuid = "uuid", int devId = DevId) =>
-        new(devId, $"{node.Name}:{Interlocked.Increment(ref s_connection)}", userId, uuid, "xunit", "127.0.0.1", "", "");
+    internal static string NewPipe(string prefix = "web_") => prefix + Guid.NewGuid().ToString("N")[..12];
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
-using Comet.Testing;
 using StackExchange.Redis;
 
 namespace Comet.Redis.Tests;
@@ -18,30 +17,26 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        var track = "track_" + Guid.NewGuid().ToString("N")[..12];
+        var track = MultiNodeTests.NewPipe("track_");
         var status = PipeNames.UserStatus(50);
-        var watcher = MultiNodeTests.Connection(a, 0, "watcher", devId: DevId);
-        await a.Engine.Presence.ConnectAsync(watcher);
-        await a.Engine.Presence.UpdateSubscriptionsAsync(watcher, [status, track], []);
-        var victim = MultiNodeTests.Connection(b, 50, "victim", devId: DevId);
-        await b.Engine.Presence.ConnectAsync(victim);
-        await b.Engine.Presence.UpdateSubscriptionsAsync(victim, [track], []);
-        Assert.Equal([new PipeCount(track, 2)], await a.Engine.Presence.CountSubscribersAsync(DevId, [track]));
+        var watcher = await a.ConnectAsync(DevId, 0, "watcher", status, track);
+        await b.ConnectAsync(DevId, 50, "victim", track);
+        Assert.Equal([new PipeCount(track, 2)], await a.Node.CountSubscribersAsync(DevId, [track]));
 
         var crashedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var clock = Stopwatch.StartNew();
-        await b.Engine.CrashAsync();
+        await b.CrashAsync();
 
         // Lease 1 s + heartbeat 0.2 s: reaped well within 3 s.
-        await TestWait.UntilAsync(() => a.Engine.Presence.CountSubscribersAsync(DevId, [track]), c => c[0].Count == 1, "the dead node's subscriber to be reaped", TimeSpan.FromSeconds(3));
-        var time = Assert.Single(await a.Engine.Presence.GetUserTimesAsync(DevId, [50])).Time;
+        await Wait.UntilAsync(() => a.Node.CountSubscribersAsync(DevId, [track]), c => c[0].Count == 1, "the dead node's subscriber to be reaped", TimeSpan.FromSeconds(3));
+        var time = Assert.Single(await a.Node.GetUserTimesAsync(DevId, [50])).Time;
         Assert.InRange(time, crashedAt - 1, crashedAt + 1);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(3));
-        var events = await TestWait.UntilAsync(() => a.Delivery.MessagesOn(DevId, status), l => l.Count >= 2, "offline on node1");
+        var events = await Wait.UntilAsync(() => watcher.Received().On(status), l => l.Count >= 2, "offline on node1");
         Assert.Equal(PresenceEvents.UserOffline(50), events[^1]);
-        var left = await TestWait.UntilAsync(() => a.Delivery.MessagesOn(DevId, track), l => l.Any(m => m.Event == PresenceEvents.Unsubscription), "the unsubscription");
+        var left = await Wait.UntilAsync(() => watcher.Received().On(track), l => l.Any(m => m.Event == PresenceEvents.Unsubscription), "the unsubscription");
         Assert.Single(left, m => m.Event == PresenceEvents.Unsubscription && m.Data == "{\"user_id\":50,\"uuid\":\"victim\"}");
-        Assert.Equal(["watcher"], (await a.Engine.Presence.GetSubscribersAsync(DevId, track)).Select(c => c.Uuid));
+        Assert.Equal(["watcher"], (await a.Node.GetSubscribersAsync(DevId, track)).Select(c => c.Uuid));
     }
 
     [Fact]
@@ -50,20 +45,18 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        b.Delivery.SetLocalConnections(DevId, 51, 1);
-        await b.Engine.Presence.ConnectAsync(MultiNodeTests.Connection(b, 51, devId: DevId));
-        await a.Engine.Bus.SendToUserAsync(DevId, 51, "event", "m1");
-        await TestWait.UntilAsync(() => b.Delivery.TakenBy(DevId, 51), l => l.Count == 1, "m1 on node2");
-        // Node2 confirms delivery right after handing m1 to its hub; a crash before that would send m1 again.
-        await TestWait.UntilAsync(() => a.Engine.Bus.GetQueueAsync(DevId, 51), q => q.Count == 0, "node2 to confirm m1");
+        var onB = await b.ConnectAsync(DevId, 51);
+        await a.Node.SendToUserAsync(DevId, 51, "event", "m1");
+        await Wait.UntilAsync(() => onB.Received().Messages, l => l.Count == 1, "m1 on node2");
+        // Node2 confirms delivery right after handing m1 to its client; a crash before that would send m1 again.
+        await Wait.UntilAsync(() => a.Node.GetQueueAsync(DevId, 51), q => q.Count == 0, "node2 to confirm m1");
 
-        await b.Engine.CrashAsync();
-        await a.Engine.Bus.SendToUserAsync(DevId, 51, "event", "m2");
-        await a.Engine.Bus.SendToUserAsync(DevId, 51, "event", "m3");
-        await TestWait.UntilAsync(() => a.Engine.Presence.GetUserTimesAsync(DevId, [51]), t => t[0].Time > 0, "the user to go offline");
+        await b.CrashAsync();
+        await a.Node.SendToUserAsync(DevId, 51, "event", "m2");
+        await a.Node.SendToUserAsync(DevId, 51, "event", "m3");
+        await Wait.UntilAsync(() => a.Node.GetUserTimesAsync(DevId, [51]), t => t[0].Time > 0, "the user to go offline");
 
-        a.Delivery.SetLocalConnections(DevId, 51, 1);
-        var connected = await a.Engine.Presence.ConnectAsync(MultiNodeTests.Connection(a, 51, devId: DevId));
+        var connected = await a.Node.ConnectAsync(TestClients.Create(DevId, 51, node: a.Name));
         Assert.Equal(["m2", "m3"], connected.QueuedMessages.Select(m => m.Message));
     }
 
@@ -73,15 +66,14 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        b.Delivery.SetLocalConnections(DevId, 52, 1);
-        await b.Engine.Presence.ConnectAsync(MultiNodeTests.Connection(b, 52, devId: DevId));
+        var onB = await b.ConnectAsync(DevId, 52);
         var expected = Enumerable.Range(1, 100).Select(i => $"m{i}").ToList();
 
         var sending = Task.Run(async () =>
         {
             foreach (var text in expected)
             {
-                await a.Engine.Bus.SendToUserAsync(DevId, 52, "event", text);
+                await a.Node.SendToUserAsync(DevId, 52, "event", text);
                 await Task.Delay(2);
             }
         });
@@ -89,9 +81,9 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         await KillPubSubConnectionsAsync();
         await sending;
 
-        var taken = await TestWait.UntilAsync(() => b.Delivery.TakenBy(DevId, 52), l => l.Count >= expected.Count, "all 100 messages on node2");
+        var taken = await Wait.UntilAsync(() => onB.Received().Messages, l => l.Count >= expected.Count, "all 100 messages on node2");
         await Task.Delay(300);
-        Assert.Equal(expected, b.Delivery.TakenBy(DevId, 52).Select(m => m.Data));
+        Assert.Equal(expected, onB.Received().Messages.Select(m => m.Data));
         Assert.Equal(expected.Count, taken.Count);
     }
 
@@ -105,31 +97,25 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         }
         var options = redis.Options(RedisFixture.NewPrefix());
         options.Configuration = own.Configuration;
-        var delivery = new Comet.Testing.Conformance.RecordingDelivery();
-        var engine = new RedisEngine(options, new Comet.Core.Options.NodeIdentity("solo"), new Comet.Core.Options.LimitsOptions(), TimeProvider.System);
-        await using var __ = engine;
-        await engine.StartAsync(delivery, CancellationToken.None);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var connection = new ClientRecord(DevId, "solo:1", 53, "u", "", "", "", "");
-        delivery.SetLocalConnections(DevId, 53, 1);
-        await engine.Presence.ConnectAsync(connection);
-        await engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);
-        Assert.True(engine.IsReady);
+        await using var solo = await RedisNode.StartAsync(options, "solo");
+        var pipe = MultiNodeTests.NewPipe();
+        var client = await solo.ConnectAsync(DevId, 53, "u", pipe);
+        Assert.True(solo.Node.IsReady);
 
         own.Kill();
         var clock = Stopwatch.StartNew();
-        await Assert.ThrowsAsync<StorageUnavailableException>(() => engine.Users.GetHashesAsync(DevId, [1]));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => solo.Node.Users.GetHashesAsync(DevId, [1]));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}");
-        await TestWait.UntilAsync(() => engine.IsReady, ready => !ready, "readiness to turn false");
+        await Wait.UntilAsync(() => solo.Node.IsReady, ready => !ready, "readiness to turn false");
 
         await own.RestartAsync(); // an empty Redis: the node must register itself again
-        await TestWait.UntilAsync(() => engine.IsReady, ready => ready, "readiness to return", TimeSpan.FromSeconds(20));
-        await TestWait.UntilAsync(() => engine.Presence.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1, "the subscription to be restored", TimeSpan.FromSeconds(10));
-        Assert.Equal([new UserTime(53, 0)], await engine.Presence.GetUserTimesAsync(DevId, [53]));
+        await Wait.UntilAsync(() => solo.Node.IsReady, ready => ready, "readiness to return", TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(() => solo.Node.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1, "the subscription to be restored", TimeSpan.FromSeconds(10));
+        Assert.Equal([new UserTime(53, 0)], await solo.Node.GetUserTimesAsync(DevId, [53]));
 
-        // Pub/sub works again: a pipe message and a personal message arrive.
-        await engine.Bus.SendToUserAsync(DevId, 53, "event", "after");
-        await TestWait.UntilAsync(() => delivery.TakenBy(DevId, 53), l => l.Count == 1, "the personal message after the restart");
+        // Pub/sub works again: a personal message arrives.
+        await solo.Node.SendToUserAsync(DevId, 53, "event", "after");
+        await Wait.UntilAsync(() => client.Received().On(PipeNames.Personal), l => l.Count == 1, "the personal message after the restart");
     }
 
     private async Task KillPubSubConnectionsAsync()

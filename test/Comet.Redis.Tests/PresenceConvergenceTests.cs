@@ -6,7 +6,8 @@ namespace Comet.Redis.Tests;
 /// <summary>
 /// Presence in Redis converges to what the node really holds after a slow node was reaped and after a
 /// subscription change Redis refused: pipe counts do not stay short of the subscribers (seen once as
-/// 480 of 1,000 in a loaded benchmark run on two nodes).
+/// 480 of 1,000 in a loaded benchmark run on two nodes). NodeAgreementTests drives the same through
+/// gateways and WebSocket clients.
 /// </summary>
 public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture<RedisFixture>
 {
@@ -18,11 +19,9 @@ public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 2);
         await using var _ = cluster;
         var (a, b) = (nodes[0], nodes[1]);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var connection = MultiNodeTests.Connection(a, 60, "slow", devId: DevId);
-        await a.Engine.Presence.ConnectAsync(connection);
-        await a.Engine.Presence.UpdateSubscriptionsAsync(connection, [pipe], []);
-        Assert.Equal([new PipeCount(pipe, 1)], await b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]));
+        var pipe = MultiNodeTests.NewPipe();
+        await a.ConnectAsync(DevId, 60, "slow", pipe);
+        Assert.Equal([new PipeCount(pipe, 1)], await b.Node.CountSubscribersAsync(DevId, [pipe]));
 
         // B's reaper claims A's registration as dead (A was paused past its lease, not dead) and reaps it:
         // A's next heartbeat finds its registration gone and registers everything again under a new id.
@@ -30,12 +29,12 @@ public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture
         await b.Engine.Lease.Reaper.ReapAsync([before]);
         // The reap took the subscription out, unless A's next heartbeat (every 200 ms) already put it
         // back under a new id.
-        var afterReap = await b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]);
+        var afterReap = await b.Node.CountSubscribersAsync(DevId, [pipe]);
         Assert.True(afterReap[0].Count == 0 || a.Engine.Registration != before, "the reap left A's subscription in place");
 
-        await TestWait.UntilAsync(() => b.Engine.Presence.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1,
+        await Wait.UntilAsync(() => b.Node.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1,
             "A's subscription to be registered again", TimeSpan.FromSeconds(10));
-        await TestWait.UntilAsync(() => b.Engine.Presence.GetUserTimesAsync(DevId, [60]), t => t[0].Time == 0,
+        await Wait.UntilAsync(() => b.Node.GetUserTimesAsync(DevId, [60]), t => t[0].Time == 0,
             "A's user to be online again", TimeSpan.FromSeconds(10));
         Assert.NotEqual(before, a.Engine.Registration);
     }
@@ -46,12 +45,9 @@ public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 1);
         await using var _ = cluster;
         var a = nodes[0];
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var first = MultiNodeTests.Connection(a, 0, "first", devId: DevId);
-        var second = MultiNodeTests.Connection(a, 0, "second", devId: DevId);
-        await a.Engine.Presence.ConnectAsync(first);
-        await a.Engine.Presence.ConnectAsync(second);
-        await a.Engine.Presence.UpdateSubscriptionsAsync(first, [pipe], []);
+        var pipe = MultiNodeTests.NewPipe();
+        await a.ConnectAsync(DevId, 0, "first", pipe);
+        var second = await a.ConnectAsync(DevId, 0, "second");
 
         using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration + ",allowAdmin=true");
         var server = admin.GetDatabase();
@@ -59,16 +55,17 @@ public sealed class PresenceConvergenceTests(RedisFixture redis) : IClassFixture
         {
             // Out of memory: Redis refuses every write, so registering the second subscriber fails.
             await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "1");
-            await Assert.ThrowsAnyAsync<Exception>(() => a.Engine.Presence.UpdateSubscriptionsAsync(second, [pipe], []));
-            Assert.Equal([new PipeCount(pipe, 1)], await a.Engine.Presence.CountSubscribersAsync(DevId, [pipe]));
+            await a.Node.SetSubscriptionsAsync(second, [pipe]);
+            Assert.Equal([new PipeCount(pipe, 1)], await a.Node.CountSubscribersAsync(DevId, [pipe]));
+            Assert.Equal(1, a.Node.ChangesWaitingForTheEngine);
         }
         finally
         {
             await server.ExecuteAsync("CONFIG", "SET", "maxmemory", "0");
         }
 
-        // The node still holds the second subscriber (its hub delivers to it): Redis learns it at a heartbeat.
-        await TestWait.UntilAsync(() => a.Engine.Presence.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 2,
+        // The node holds the second subscriber (it delivers to it) and repeats the change until Redis takes it.
+        await Wait.UntilAsync(() => a.Node.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 2,
             "the refused subscription to be registered", TimeSpan.FromSeconds(10));
     }
 }

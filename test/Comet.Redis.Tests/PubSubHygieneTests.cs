@@ -19,10 +19,8 @@ public sealed class PubSubHygieneTests(RedisFixture redis) : IClassFixture<Redis
         var (cluster, nodes) = await EngineCluster.StartAsync(redis, 1);
         await using var _ = cluster;
         var node = nodes[0];
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var listener = MultiNodeTests.Connection(node, 0, devId: DevId);
-        await node.Engine.Presence.ConnectAsync(listener);
-        await node.Engine.Presence.UpdateSubscriptionsAsync(listener, [pipe], []);
+        var pipe = MultiNodeTests.NewPipe();
+        var listener = await node.ConnectAsync(DevId, pipes: pipe);
 
         using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.Configuration);
         var channel = RedisChannel.Sharded(new RedisKeys(cluster.Prefix).PipePublishChannel(DevId, pipe).Name);
@@ -35,8 +33,8 @@ public sealed class PubSubHygieneTests(RedisFixture redis) : IClassFixture<Redis
             await admin.GetSubscriber().PublishAsync(channel, payload);
         }
 
-        await TestWait.UntilAsync(() => node.Delivery.MessagesOn(DevId, pipe), l => l.Any(m => m.Data == "after"), "the last message");
+        await Wait.UntilAsync(() => listener.Received().On(pipe), l => l.Any(m => m.Data == "after"), "the last message");
         await Task.Delay(200);
-        Assert.Equal(["once", "after"], node.Delivery.MessagesOn(DevId, pipe).Select(m => m.Data));
+        Assert.Equal(["once", "after"], listener.Received().On(pipe).Select(m => m.Data));
     }
 }

@@ -8,5 +8,5 @@ namespace Comet.Redis.Tests;
 public sealed class RedisEngineConformanceTests(RedisFixture redis) : EngineConformanceTests, IClassFixture<RedisFixture>
 {
     protected override Task<ICometEngine> CreateEngineAsync(LimitsOptions limits, TimeProvider time) =>
-        Task.FromResult<ICometEngine>(redis.CreateEngine(RedisFixture.NewPrefix(), "node-" + Guid.NewGuid().ToString("N")[..8], limits, time));
+        Task.FromResult<ICometEngine>(new RedisEngine(redis.Options(RedisFixture.NewPrefix()), new NodeIdentity("node-" + Guid.NewGuid().ToString("N")[..8]), limits, time));
 }

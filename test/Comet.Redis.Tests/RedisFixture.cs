@@ -26,7 +26,4 @@ public sealed class RedisFixture : IAsyncLifetime
         NodeLeaseTtl = TimeSpan.FromSeconds(1),
         OperationTimeout = TimeSpan.FromSeconds(2),
     };
-
-    internal RedisEngine CreateEngine(string prefix, string node, LimitsOptions? limits = null, TimeProvider? time = null) =>
-        new(Options(prefix), new NodeIdentity(node), limits ?? new LimitsOptions(), time ?? TimeProvider.System);
 }

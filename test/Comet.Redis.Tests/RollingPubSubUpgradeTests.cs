@@ -1,7 +1,6 @@
-using Comet.Core.Engine;
 using Comet.Core.Messages;
-using Comet.Core.Options;
-using Comet.Testing.Conformance;
+using Comet.Core.Names;
+using Comet.Node;
 
 namespace Comet.Redis.Tests;
 
@@ -26,20 +25,17 @@ public sealed class RollingPubSubUpgradeTests(RedisFixture redis) : IClassFixtur
         await using var b = await StartAsync(prefix, "newer", newer);
         foreach (var (from, to) in new[] { (a, b), (b, a) })
         {
-            var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
+            var pipe = MultiNodeTests.NewPipe();
             var userId = Random.Shared.NextInt64(1000, 1_000_000);
-            var listener = new ClientRecord(DevId, Guid.NewGuid().ToString("N"), userId, "u", "", "", "", "");
-            to.Delivery.SetLocalConnections(DevId, userId, 1);
-            await to.Engine.Presence.ConnectAsync(listener);
-            await to.Engine.Presence.UpdateSubscriptionsAsync(listener, [pipe], []);
+            var listener = await to.ConnectAsync(DevId, userId, "u", pipe);
 
-            await from.Engine.Bus.PublishAsync(DevId, new CometMessage(pipe, "e", "pipe"));
-            await from.Engine.Bus.SendToUserAsync(DevId, userId, "e", "personal");
-            await from.Engine.Bus.CloseUserAsync(DevId, userId, null);
+            await from.Node.PublishAsync(DevId, new CometMessage(pipe, "e", "pipe"));
+            await from.Node.SendToUserAsync(DevId, userId, "e", "personal");
+            await Wait.UntilAsync(() => listener.Received().On(pipe), l => l.Count == 1, $"the pipe message from {older} to {newer}");
+            await Wait.UntilAsync(() => listener.Received().On(PipeNames.Personal), l => l.Count == 1, "the personal message");
 
-            await TestWait.UntilAsync(() => to.Delivery.MessagesOn(DevId, pipe), l => l.Count == 1, $"the pipe message from {older} to {newer}");
-            await TestWait.UntilAsync(() => to.Delivery.TakenBy(DevId, userId), l => l.Count == 1, "the personal message");
-            await TestWait.UntilAsync(() => to.Delivery.Closes, l => l.Any(c => c.UserId == userId), "the close request");
+            await from.Node.CloseUserAsync(DevId, userId, null);
+            await Wait.UntilAsync(() => listener.Received().Closed, c => c == CloseReason.AuthorisationRevoked, "the close request");
         }
     }
 
@@ -49,29 +45,19 @@ public sealed class RollingPubSubUpgradeTests(RedisFixture redis) : IClassFixtur
         var prefix = RedisFixture.NewPrefix();
         await using var classic = await StartAsync(prefix, "classic", PubSubMode.Classic);
         await using var sharded = await StartAsync(prefix, "sharded", PubSubMode.Sharded);
-        var pipe = "web_" + Guid.NewGuid().ToString("N")[..12];
-        var listener = new ClientRecord(DevId, "listener", 0, "u", "", "", "", "");
-        await sharded.Engine.Presence.ConnectAsync(listener);
-        await sharded.Engine.Presence.UpdateSubscriptionsAsync(listener, [pipe], []);
+        var pipe = MultiNodeTests.NewPipe();
+        var listener = await sharded.ConnectAsync(DevId, pipes: pipe);
 
-        await classic.Engine.Bus.PublishAsync(DevId, new CometMessage(pipe, "e", "lost"));
+        await classic.Node.PublishAsync(DevId, new CometMessage(pipe, "e", "lost"));
 
         await Task.Delay(500);
-        Assert.Empty(sharded.Delivery.MessagesOn(DevId, pipe));
+        Assert.Empty(listener.Received().On(pipe));
     }
 
-    private async Task<Node> StartAsync(string prefix, string name, PubSubMode mode)
+    private Task<RedisNode> StartAsync(string prefix, string name, PubSubMode mode)
     {
         var options = redis.Options(prefix);
         options.PubSub = mode;
-        var engine = new RedisEngine(options, new NodeIdentity(name), new LimitsOptions(), TimeProvider.System);
-        var delivery = new RecordingDelivery();
-        await engine.StartAsync(delivery, CancellationToken.None);
-        return new Node(engine, delivery);
-    }
-
-    private sealed record Node(RedisEngine Engine, RecordingDelivery Delivery) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Engine.DisposeAsync();
+        return RedisNode.StartAsync(options, name);
     }
 }

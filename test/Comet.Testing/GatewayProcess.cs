@@ -52,18 +52,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until the process has printed <paramref name="text"/> (its output is read asynchronously).</summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"Gateway {NodeName} did not print '{text}' in {timeout}:\n{Output}");
-            }
-            await Task.Delay(100);
-        }
-    }
+    public Task WaitForOutputAsync(string text, TimeSpan timeout) =>
+        Wait.UntilAsync(() => Output, output => output.Contains(text, StringComparison.Ordinal), $"gateway {NodeName} to print '{text}'", timeout);
 
     public string ConnectionString(string user = "root", string password = TestGateway.Password) =>
         $"Server=127.0.0.1;Port={CometQLPort};User Id={user};Password={password};Database=CometQL_v1;SslMode=None;Pooling=false";

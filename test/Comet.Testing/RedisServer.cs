@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
+using Comet.Testing.Redis;
 using Testcontainers.Redis;
 
 namespace Comet.Testing;
@@ -14,9 +13,8 @@ namespace Comet.Testing;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private Process? _process;
+    private RedisProcess? _process;
     private RedisContainer? _container;
-    private string? _directory;
     private IReadOnlyList<string> _extraArguments = [];
 
     private RedisServer(string host, int port)
@@ -76,61 +74,21 @@ public sealed class RedisServer : IAsyncDisposable
         {
             throw new InvalidOperationException("Kill and restart need a redis-server process: start this server with StartOwnedAsync.");
         }
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
+        _process?.Kill();
     }
 
     /// <summary>Starts an owned server again on the same port (after <see cref="Kill"/>).</summary>
     public Task RestartAsync()
     {
         Kill();
-        _process?.Dispose();
         return StartProcessAsync();
     }
 
-    private async Task StartProcessAsync()
+    private Task StartProcessAsync()
     {
-        var redis = RequiredTool.RedisServer;
-        _directory ??= Directory.CreateTempSubdirectory("comet-redis-").FullName;
-        var info = new ProcessStartInfo(redis)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _directory,
-        };
-        foreach (var arg in new[]
-                 {
-                     "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--dir", _directory,
-                 }.Concat(_extraArguments))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start redis-server.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(Host, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"redis-server did not listen on {Port} within 10 s.");
+        _process ??= new RedisProcess(
+            Directory.CreateTempSubdirectory("comet-redis-").FullName, ["--save", "", "--appendonly", "no", .. _extraArguments], Port);
+        return _process.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
@@ -141,12 +99,11 @@ public sealed class RedisServer : IAsyncDisposable
             return;
         }
         Kill();
-        _process?.Dispose();
-        if (_directory is not null)
+        if (_process is not null)
         {
             try
             {
-                Directory.Delete(_directory, recursive: true);
+                Directory.Delete(_process.Directory, recursive: true);
             }
             catch (IOException)
             {

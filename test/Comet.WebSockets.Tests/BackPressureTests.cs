@@ -25,7 +25,7 @@ public sealed class BackPressureTests
             ["Comet:WebSocket:OutboundQueueLength"] = queueLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Comet:WebSocket:CloseTimeout"] = "00:00:01",
         });
-        // The outbound queues belong to one node's hub: every client uses that node.
+        // The send queues belong to one node: every client uses that node.
         var node = gateway.Node(0);
         using var counters = new NodeCounters(node);
         // A raw client that upgrades, subscribes and never reads a byte (with a small receive buffer).
@@ -35,11 +35,11 @@ public sealed class BackPressureTests
         var healthy = new List<CometWebSocketClient>();
         for (var i = 0; i < 2; i++)
         {
-            var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
+            var client = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
             healthy.Add(client);
             await client.SendAsync("subscription\nweb_pressure");
         }
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_pressure"]))[0].Count == 3, "three subscribers");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_pressure"]))[0].Count == 3, "three subscribers");
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
         var peakGrowth = 0L;
 
@@ -49,7 +49,7 @@ public sealed class BackPressureTests
         {
             for (var i = sent; i < sent + batch; i++)
             {
-                node.Hub().DeliverToPipe(0, new CometMessage("web_pressure", "e", i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + payload));
+                await node.CometNode().PublishAsync(0, new CometMessage("web_pressure", "e", i.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + payload));
             }
             foreach (var client in healthy)
             {
@@ -70,10 +70,10 @@ public sealed class BackPressureTests
             }
         }
 
-        Assert.True(node.Hub().SlowConsumerDisconnects >= 1, "the stalled client was disconnected");
+        Assert.True(node.SlowConsumers() >= 1, "the stalled client was disconnected");
         Assert.Equal(1, counters["comet.websocket.slow_consumers"]);
         Assert.True(await stalled.WaitUntilServerClosedAsync(TimeSpan.FromSeconds(20)), "the server ended the stalled client's connection");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_pressure"]))[0].Count == 2, "the stalled client left presence");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_pressure"]))[0].Count == 2, "the stalled client left presence");
         // Bounded: its queue holds at most 64 messages (1 MB) and the rest is socket buffers; 48 MB went through.
         Assert.True(peakGrowth < 16 * 1024 * 1024, $"the managed heap grew by {peakGrowth / 1024} KB while 48 MB went to a stalled client");
         foreach (var client in healthy)

@@ -20,7 +20,7 @@ public sealed class ClientRecordTests
                 o => o.SetRequestHeader("X-Forwarded-For", "203.0.113.9, 10.0.0.1"));
             await client.ReceiveAsync();
             await client.SendAsync("subscription\nweb_ip");
-            await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_ip"]))[0].Count == 1, "subscribed");
+            await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_ip"]))[0].Count == 1, "subscribed");
 
             Assert.Equal(expected, Assert.Single(await gateway.Engine().Presence.GetSubscribersAsync(0, "web_ip")).Ip);
         }
@@ -30,15 +30,15 @@ public sealed class ClientRecordTests
     public async Task The_open_connections_gauge_follows_opens_and_closes()
     {
         await using var gateway = await TestGateway.StartAsync();
-        // The gauge and the hub count one node's connections: the client connects to that node.
+        // The gauge and the node count one node's connections: the client connects to that node.
         var node = gateway.LastNode();
         var metrics = node.Services.GetRequiredService<CometMetrics>();
 
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         Assert.Equal(1, metrics.WebSocketConnections);
-        Assert.Equal(1, node.Hub().ConnectionCount);
+        Assert.Equal(1, node.CometNode().ClientCount);
 
         await client.DisposeAsync();
-        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(metrics.WebSocketConnections == 0 && node.Hub().ConnectionCount == 0), "the connection is gone");
+        await Wait.UntilAsync(() => Task.FromResult(metrics.WebSocketConnections == 0 && node.CometNode().ClientCount == 0), "the connection is gone");
     }
 }

@@ -24,12 +24,10 @@ public sealed class ClusterTests
         await using var nodeB = await StartNodeAsync(redis, "node-b");
         await nodeA.Engine().Users.SetHashAsync(0, 501, "h501");
 
-        var (onA, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h501", 501, uuid: "on-a"));
-        var (onB, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "on-b"));
-        await using var _a = onA;
-        await using var _b = onB;
+        await using var onA = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h501", 501, uuid: "on-a"));
+        await using var onB = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "on-b"));
         await onB.SendAsync("subscription\nweb_cluster\ntrack_cluster");
-        await GatewayExtensions.EventuallyAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_cluster"]))[0].Count == 1, "node A sees B's subscriber");
+        await Wait.UntilAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_cluster"]))[0].Count == 1, "node A sees B's subscriber");
         await onA.SendAsync("subscription\ntrack_cluster");
 
         var joined = await onB.WaitForPipeAsync("track_cluster", "subscription");
@@ -61,13 +59,11 @@ public sealed class ClusterTests
         try
         {
             await nodeB.Engine().Users.SetHashAsync(0, 611, "h611");
-            var (watcher, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "watcher"));
-            await using var _w = watcher;
+            await using var watcher = await CometWebSocketClient.ConnectAndGreetAsync(nodeB, CometWebSocketClient.Path(uuid: "watcher"));
             await watcher.SendAsync("subscription\nuser_status_611\ntrack_stop");
-            await GatewayExtensions.EventuallyAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_stop"]))[0].Count == 1, "node A sees the watcher");
+            await Wait.UntilAsync(async () => (await nodeA.Engine().Presence.CountSubscribersAsync(0, ["track_stop"]))[0].Count == 1, "node A sees the watcher");
 
-            var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h611", 611, uuid: "on-a"));
-            await using var _u = user;
+            await using var user = await CometWebSocketClient.ConnectAndGreetAsync(nodeA, CometWebSocketClient.Path("h611", 611, uuid: "on-a"));
             await user.SendAsync("subscription\ntrack_stop");
             Assert.Equal("online", (await watcher.WaitForPipeAsync("user_status_611")).GetProperty("event").GetString());
             await watcher.WaitForPipeAsync("track_stop", "subscription");

@@ -13,8 +13,8 @@ public sealed class CompatModeTests
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 81, "h81");
 
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h81", 81, version: "3.25"));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h81", 81, version: "3.25"));
+        var info = client.ServerInfo;
 
         Assert.Equal(
             "{\"api_data\":\"for major_version < 4\",\"authorized\":\"true\",\"data\":\"h81\",\"event\":\"serverInfo\",\"event_name\":\"serverInfo\",\"message_send_time\":0,\"pipe\":\"sys\",\"server\":\"Comet.Gateway (CppComet community 4.09 compatible)\"}",
@@ -25,14 +25,12 @@ public sealed class CompatModeTests
     public async Task Object_data_is_stringified_for_old_clients_while_new_clients_get_the_object()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (old, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(version: "3.25", uuid: "old"));
-        var (modern, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "new"));
-        await using var _o = old;
-        await using var _m = modern;
+        await using var old = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(version: "3.25", uuid: "old"));
+        await using var modern = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "new"));
         await old.SendAsync("subscription\ntrack_mix");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_mix"]))[0].Count == 1, "old joined");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_mix"]))[0].Count == 1, "old joined");
         await modern.SendAsync("subscription\ntrack_mix");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_mix"]))[0].Count == 2, "both joined");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_mix"]))[0].Count == 2, "both joined");
 
         await gateway.Engine().Bus.PublishAsync(0, new CometMessage("track_mix", "note", "plain text", SendTime: 5));
         var joinSeenByOld = await old.WaitForPipeAsync("track_mix", "subscription");
@@ -51,8 +49,7 @@ public sealed class CompatModeTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 82, "h82");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h82", 82, version: "3.25"));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h82", 82, version: "3.25"));
 
         await gateway.Engine().Bus.SendToUserAsync(0, 82, "newMessage", "body");
 

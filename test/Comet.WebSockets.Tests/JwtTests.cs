@@ -11,8 +11,8 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var token = Jwt.ForUser(71);
 
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 71));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 71));
+        var info = client.ServerInfo;
 
         Assert.True(info.GetProperty("authorized").GetBoolean());
         var stored = Assert.Single(await gateway.Engine().Users.GetHashesAsync(0, [71]));
@@ -26,8 +26,8 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var token = Jwt.ForUser(72, secret: TestGateway.Password + "5");
 
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 72, devId: 5));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 72, devId: 5));
+        var info = client.ServerInfo;
 
         Assert.True(info.GetProperty("authorized").GetBoolean());
     }
@@ -49,8 +49,8 @@ public sealed class JwtTests
     {
         await using var gateway = await TestGateway.StartAsync();
 
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 73));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 73));
+        var info = client.ServerInfo;
 
         Assert.False(info.GetProperty("authorized").GetBoolean(), why);
         Assert.Empty(await gateway.Engine().Users.GetHashesAsync(0, [73]));
@@ -62,18 +62,16 @@ public sealed class JwtTests
         await using var gateway = await TestGateway.StartAsync();
         var used = Jwt.ForUser(75);
         var other = Jwt.ForUser(75, lifetime: TimeSpan.FromHours(2));
-        var (withUsed, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
-        var (withOther, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(other, 75));
-        await using var _u = withUsed;
-        await using var _o = withOther;
+        await using var withUsed = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
+        await using var withOther = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(other, 75));
 
         await gateway.Engine().Users.RevokeTokenAsync(0, used, null);
         await gateway.Engine().Bus.CloseUserAsync(0, 75, used);
 
         Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, await withUsed.WaitForCloseAsync());
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, withOther.State);
-        var (again, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
-        await using var _a = again;
+        await using var again = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(used, 75));
+        var info = again.ServerInfo;
         Assert.False(info.GetProperty("authorized").GetBoolean());
     }
 }

@@ -19,8 +19,7 @@ public sealed class KeepAliveTests
             ["Comet:WebSocket:KeepAliveInterval"] = "00:00:00.200",
             ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:02",
         });
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         // ClientWebSocket answers pings while a receive is pending (the client's pump always is).
         await Task.Delay(TimeSpan.FromSeconds(3.5));
@@ -41,9 +40,9 @@ public sealed class KeepAliveTests
         using var silent = new ClientWebSocket();
         await silent.ConnectAsync(new Uri($"ws://127.0.0.1:{gateway.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         await silent.SendAsync(Encoding.UTF8.GetBytes("subscription\nweb_dead"), WebSocketMessageType.Text, true, CancellationToken.None);
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_dead"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_dead"]))[0].Count == 1, "subscribed");
 
         // No ReceiveAsync is ever called, so the client never reads the pings nor answers them.
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_dead"]))[0].Count == 0, "the dead client left presence");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_dead"]))[0].Count == 0, "the dead client left presence");
     }
 }

@@ -17,9 +17,8 @@ public sealed class LimitTests
         // The limit is per node: every client goes to the same one.
         var node = gateway.Node(0);
         using var counters = new NodeCounters(node);
-        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
-        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
-        await using var _s = second;
+        await using var first = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
+        await using var second = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
 
         using (var refused = await RawWebSocket.ConnectAsync(node.HttpPort, NewPath()))
         {
@@ -31,7 +30,7 @@ public sealed class LimitTests
 
         await first.DisposeAsync();
         // The slot is free once the first connection finished, presence cleanup included.
-        await GatewayExtensions.EventuallyAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             using var again = await RawWebSocket.ConnectAsync(node.HttpPort, NewPath());
             return again.Status == 101;
@@ -108,10 +107,8 @@ public sealed class LimitTests
         });
         var node = gateway.Node(0);
         using var counters = new NodeCounters(node);
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
-        var (other, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
-        await using var _c = client;
-        await using var _o = other;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
+        await using var other = await CometWebSocketClient.ConnectAndGreetAsync(node, NewPath());
 
         // A burst of 15: 5 fit the burst (plus what refills meanwhile), the rest are over the rate and
         // answered with a sys error; at most 10 rejections, so the connection stays open and every

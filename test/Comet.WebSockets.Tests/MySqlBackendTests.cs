@@ -17,11 +17,11 @@ public sealed class MySqlBackendTests
         await using var sql = await CometQLBackend.OpenAsync(gateway);
         await sql.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (101, 'hash101')");
 
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash101", 101));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash101", 101));
+        var info = client.ServerInfo;
         Assert.True(info.GetProperty("authorized").GetBoolean());
         await client.SendAsync("subscription\nweb_feed");
-        await GatewayExtensions.EventuallyAsync(async () => (await sql.RowsAsync("SELECT users FROM pipes WHERE name = 'web_feed'"))[0][0] == "1", "pipes shows the subscriber");
+        await Wait.UntilAsync(async () => (await sql.RowsAsync("SELECT users FROM pipes WHERE name = 'web_feed'"))[0][0] == "1", "pipes shows the subscriber");
 
         await sql.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_feed', 'news', '{\"n\":1}')");
         var pipeMessage = await client.ReceiveAsync();
@@ -60,7 +60,7 @@ public sealed class MySqlBackendTests
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await client.DisposeAsync();
 
-        await GatewayExtensions.EventuallyAsync(async () => (await sql.RowsAsync("SELECT time FROM users_time WHERE id = 102"))[0][0] != "0", "users_time is set");
+        await Wait.UntilAsync(async () => (await sql.RowsAsync("SELECT time FROM users_time WHERE id = 102"))[0][0] != "0", "users_time is set");
         var time = long.Parse((await sql.RowsAsync("SELECT time FROM users_time WHERE id = 102"))[0][0]!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(time, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
@@ -71,8 +71,7 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await CometQLBackend.OpenAsync(gateway);
         await sql.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (103, 'hash103')");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash103", 103));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash103", 103));
 
         await sql.ExecuteAsync("DELETE FROM users_auth WHERE id = 103");
 
@@ -85,15 +84,15 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await CometQLBackend.OpenAsync(gateway);
         var token = Jwt.ForUser(104);
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
+        var info = client.ServerInfo;
         Assert.True(info.GetProperty("authorized").GetBoolean());
 
         await sql.ExecuteAsync($"INSERT INTO revoked_tokens (token) VALUES ('{token}')");
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, await client.WaitForCloseAsync());
-        var (again, refused) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
-        await using var _a = again;
+        await using var again = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 104));
+        var refused = again.ServerInfo;
         Assert.False(refused.GetProperty("authorized").GetBoolean());
     }
 
@@ -103,8 +102,7 @@ public sealed class MySqlBackendTests
         await using var gateway = await TestGateway.StartAsync();
         await using var sql = await CometQLBackend.OpenAsync(gateway);
         await sql.ExecuteAsync("INSERT INTO pipes_settings (name, length) VALUES ('web_history', 10)");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("web_pipe2\nweb_history\nposted\n*\nfrom the browser");
         await client.ReceiveAsync();

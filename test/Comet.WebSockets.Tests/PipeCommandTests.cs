@@ -10,10 +10,9 @@ public sealed class PipeCommandTests
     public async Task A_subscriber_gets_backend_pipe_messages_in_CppComets_exact_shape()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await client.SendAsync("subscription\nweb_news\nweb_other");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_news"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_news"]))[0].Count == 1, "subscribed");
 
         await gateway.Engine().Bus.PublishAsync(0, new CometMessage("web_news", "flash", "{\"a\":1}", SendTime: DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
@@ -25,10 +24,9 @@ public sealed class PipeCommandTests
     public async Task Messages_of_another_dev_id_do_not_arrive()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(devId: 1));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(devId: 1));
         await client.SendAsync("subscription\nweb_news");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(1, ["web_news"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(1, ["web_news"]))[0].Count == 1, "subscribed");
 
         await gateway.Engine().Bus.PublishAsync(0, new CometMessage("web_news", "e", "for dev 0"));
 
@@ -39,11 +37,10 @@ public sealed class PipeCommandTests
     public async Task Subscription_replaces_the_whole_set()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await client.SendAsync("subscription\nweb_a\nweb_b");
         await client.SendAsync("subscription\nweb_b\nweb_c");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_c"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_c"]))[0].Count == 1, "subscribed");
 
         var counts = await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_a", "web_b", "web_c"]);
 
@@ -55,13 +52,11 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (sender, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
-        var (receiver, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _s = sender;
-        await using var _r = receiver;
+        await using var sender = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
+        await using var receiver = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await sender.SendAsync("subscription\nweb_chat");
         await receiver.SendAsync("subscription\nweb_chat");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_chat"]))[0].Count == 2, "both subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_chat"]))[0].Count == 2, "both subscribed");
 
         await sender.SendAsync("web_pipe2\nweb_chat\nsay\n*\n{\"text\":\"hi 'there'\"}");
 
@@ -81,12 +76,10 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (sender, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
-        var (receiver, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _s = sender;
-        await using var _r = receiver;
+        await using var sender = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
+        await using var receiver = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await receiver.SendAsync("subscription\nweb_anon");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_anon"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_anon"]))[0].Count == 1, "subscribed");
 
         await sender.SendAsync("web_pipe2\n@web_anon\nev\n*\nsecret admirer");
 
@@ -103,10 +96,8 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 3, "hash3");
-        var (anonymous, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
-        await using var _a = anonymous;
-        await using var _u = user;
+        await using var anonymous = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash3", 3));
 
         await anonymous.SendAsync("web_pipe2\nwebauth_room\nev\n*\nhello");
         await user.SendAsync("web_pipe2\nwebauth_room\nev\n*\nhello");
@@ -128,8 +119,7 @@ public sealed class PipeCommandTests
     public async Task Web_pipe2_errors_are_sys_events_and_the_connection_stays_open(string command, string text)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync(command);
 
@@ -152,8 +142,7 @@ public sealed class PipeCommandTests
         {
             await engine.Bus.PublishAsync(0, new CometMessage("web_log", "e" + i, "m" + i, UserId: i, SendTime: 1000 + i));
         }
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("pipe_log\nweb_log\nmarker1234\n");
 
@@ -167,8 +156,7 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Pipes.SetLogLengthAsync(0, "web_logged", 10);
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await client.SendAsync("web_pipe2\nweb_logged\nev\n*\nkept");
         await client.ReceiveAsync();
 
@@ -183,8 +171,7 @@ public sealed class PipeCommandTests
     public async Task Pipe_log_argument_errors(string command, string text)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync(command);
 
@@ -195,13 +182,11 @@ public sealed class PipeCommandTests
     public async Task Pipe_count_answers_with_the_cluster_count_and_the_marker()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (a, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        var (b, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _a = a;
-        await using var _b = b;
+        await using var a = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        await using var b = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await a.SendAsync("subscription\nweb_room");
         await b.SendAsync("subscription\nweb_room");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_room"]))[0].Count == 2, "both subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_room"]))[0].Count == 2, "both subscribed");
 
         await a.SendAsync("pipe_count\nweb_room\nabcdefghij\n");
 
@@ -214,8 +199,7 @@ public sealed class PipeCommandTests
     public async Task Pipe_count_only_counts_web_and_track_pipes()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("pipe_count\nprivate_room\nm1\n");
 
@@ -228,16 +212,14 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 4, "hash4");
-        var (anonymous, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash4", 4));
-        await using var _a = anonymous;
-        await using var _u = user;
+        await using var anonymous = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("hash4", 4));
 
         await anonymous.SendAsync("subscription\nprivate_room\nweb_public");
         await user.SendAsync("subscription\nprivate_room");
         var error = await anonymous.ReceiveAsync();
         Assert.Contains("private_room", error.GetProperty("data").GetProperty("error").GetString(), StringComparison.Ordinal);
-        await GatewayExtensions.EventuallyAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             var counts = await gateway.Engine().Presence.CountSubscribersAsync(0, ["private_room", "web_public"]);
             return counts[0].Count == 1 && counts[1].Count == 1;
@@ -253,15 +235,14 @@ public sealed class PipeCommandTests
     public async Task Too_many_subscriptions_keep_the_first_32_and_report_an_error()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         var pipes = Enumerable.Range(0, 33).Select(i => "web_p" + i).ToList();
 
         await client.SendAsync("subscription\n" + string.Join("\n", pipes));
 
         var error = await client.ReceiveAsync();
         Assert.Equal("{\"data\":{\"code\":\"403\",\"error\":\"Too many letters\"},\"event\":\"error\",\"message_send_time\":0,\"pipe\":\"sys\"}", error.WithoutTime());
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_p31"]))[0].Count == 1, "the 32nd is subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_p31"]))[0].Count == 1, "the 32nd is subscribed");
         Assert.Equal(0, (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_p32"]))[0].Count);
     }
 
@@ -269,8 +250,7 @@ public sealed class PipeCommandTests
     public async Task A_channel_name_over_64_characters_is_refused()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("subscription\nweb_" + new string('x', 61));
 
@@ -282,8 +262,7 @@ public sealed class PipeCommandTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Bus.PublishAsync(0, new CometMessage("trust_feed", "e", "earlier", UserId: 0, SendTime: 1234));
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("subscription\ntrust_feed");
 
@@ -295,8 +274,7 @@ public sealed class PipeCommandTests
     public async Task Statistics_and_cgi_call_are_accepted_silently()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("statistics\n{\"url\":\"http://site\",\"dev_id\":0,\"version\":\"4.08\"}");
         await client.SendAsync("cgi_call\nanything");

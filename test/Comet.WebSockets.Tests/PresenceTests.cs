@@ -11,12 +11,10 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 11, "h11");
-        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
-        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h11", 11, uuid: "second"));
-        await using var _f = first;
-        await using var _s = second;
+        await using var first = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
+        await using var second = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h11", 11, uuid: "second"));
         await first.SendAsync("subscription\ntrack_room");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_room"]))[0].Count == 1, "first joined");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_room"]))[0].Count == 1, "first joined");
 
         await second.SendAsync("subscription\ntrack_room");
 
@@ -29,11 +27,10 @@ public sealed class PresenceTests
     public async Task Resending_the_same_list_emits_no_track_events_and_leaving_emits_unsubscription()
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
-        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "second"));
-        await using var _f = first;
+        await using var first = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "first"));
+        await using var second = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: "second"));
         await first.SendAsync("subscription\ntrack_room");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_room"]))[0].Count == 1, "first joined");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_room"]))[0].Count == 1, "first joined");
         await second.SendAsync("subscription\ntrack_room");
         Assert.Equal("subscription", (await first.ReceiveAsync()).GetProperty("event").GetString());
 
@@ -51,10 +48,9 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 12, "h12");
-        var (a, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h12", 12, uuid: "ua"));
-        await using var _a = a;
+        await using var a = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h12", 12, uuid: "ua"));
         await a.SendAsync("subscription\ntrack_list");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_list"]))[0].Count == 1, "joined");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["track_list"]))[0].Count == 1, "joined");
 
         await a.SendAsync("track_pipe_users\ntrack_list\nmk12345678");
 
@@ -71,13 +67,12 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 21, "h21");
-        var (watcher, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _w = watcher;
+        await using var watcher = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await watcher.SendAsync("subscription\nuser_status_21");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["user_status_21"]))[0].Count == 1, "watching");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["user_status_21"]))[0].Count == 1, "watching");
         Assert.Equal(-1, (await gateway.Engine().Presence.GetUserTimesAsync(0, [21]))[0].Time);
 
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h21", 21));
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h21", 21));
         Assert.Equal("{\"data\":\"online\",\"event\":\"online\",\"pipe\":\"user_status_21\"}", await watcher.ReceiveTextAsync());
         Assert.Equal(0, (await gateway.Engine().Presence.GetUserTimesAsync(0, [21]))[0].Time);
 
@@ -93,11 +88,10 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 22, "h22");
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h22", 22));
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h22", 22));
         await user.DisposeAsync();
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [22]))[0].Time > 0, "offline");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [22]))[0].Time > 0, "offline");
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("user_status\n22");
 
@@ -114,10 +108,9 @@ public sealed class PresenceTests
         await using var gateway = await TestGateway.StartAsync();
         // In cluster mode the client's node is not the one asked, so the record crossed nodes.
         var node = gateway.LastNode();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: "u-1"));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path(uuid: "u-1"));
         await client.SendAsync("subscription\nweb_seen");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_seen"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_seen"]))[0].Count == 1, "subscribed");
 
         var member = Assert.Single(await gateway.Engine().Presence.GetSubscribersAsync(0, "web_seen"));
 
@@ -137,10 +130,8 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 31, "h31");
-        var (tab1, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
-        var (tab2, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
-        await using var _1 = tab1;
-        await using var _2 = tab2;
+        await using var tab1 = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
+        await using var tab2 = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h31", 31));
 
         await gateway.Engine().Bus.SendToUserAsync(0, 31, "newMessage", "{\"text\":\"hello\"}");
 
@@ -160,7 +151,6 @@ public sealed class PresenceTests
         }
 
         var client = await CometWebSocketClient.ConnectAsync(gateway, CometWebSocketClient.Path("h32", 32));
-        await using var _c = client;
 
         Assert.Equal("serverInfo", (await client.ReceiveAsync()).GetProperty("event").GetString());
         for (var i = 1; i <= 15; i++)
@@ -182,15 +172,14 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 33, "h33");
-        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
+        await using var first = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
         await gateway.Engine().Bus.SendToUserAsync(0, 33, "e", "while online");
         Assert.Equal("while online", (await first.ReceiveAsync()).GetProperty("data").GetString());
         await first.DisposeAsync();
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [33]))[0].Time > 0, "offline");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.GetUserTimesAsync(0, [33]))[0].Time > 0, "offline");
 
         await gateway.Engine().Bus.SendToUserAsync(0, 33, "e", "during reload");
-        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
-        await using var _s = second;
+        await using var second = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h33", 33));
 
         var queued = await second.ReceiveAsync();
         Assert.Equal("during reload", queued.GetProperty("data").GetString());
@@ -207,7 +196,8 @@ public sealed class PresenceTests
         {
             for (var i = 0; i < 16; i++)
             {
-                var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h41", 41));
+                var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h41", 41));
+                var info = client.ServerInfo;
                 Assert.True(info.GetProperty("authorized").GetBoolean());
                 clients.Add(client);
             }
@@ -236,11 +226,9 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Comet:Limits:MaxConnectionsPerUser"] = "1" });
         await gateway.Engine().Users.SetHashAsync(0, 42, "h42");
-        var (first, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
-        await using var _f = first;
+        await using var first = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
 
-        var (second, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
-        await using var _s = second;
+        await using var second = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h42", 42));
 
         Assert.Equal("Too many connections: a user may hold at most 1 at once.", (await second.ReceiveAsync()).GetProperty("data").GetProperty("error").GetString());
     }
@@ -250,10 +238,8 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetHashAsync(0, 51, "h51");
-        var (user, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h51", 51));
-        var (other, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _u = user;
-        await using var _o = other;
+        await using var user = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h51", 51));
+        await using var other = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await gateway.Engine().Users.DeleteHashAsync(0, 51);
         await gateway.Engine().Bus.CloseUserAsync(0, 51, null);
@@ -268,8 +254,7 @@ public sealed class PresenceTests
     {
         await using var gateway = await TestGateway.StartAsync();
         await gateway.Engine().Users.SetDataAsync(0, 61, "{\"name\":\"Ann\"}");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("user_data\nmarker0001\n61");
         await client.SendAsync("user_data\nmarker0002\n62");

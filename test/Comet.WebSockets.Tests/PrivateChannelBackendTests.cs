@@ -21,14 +21,13 @@ public sealed class PrivateChannelBackendTests
             body => body.GetProperty("pipe").GetString() == "private_team" && body.GetProperty("user_id").GetInt64() == 201);
         await using var gateway = await TestGateway.StartAsync(Settings(backend.Url));
         await gateway.Engine().Users.SetHashAsync(0, 201, "h201");
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h201", 201, uuid: "u201"));
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path("h201", 201, uuid: "u201"));
 
         await client.SendAsync("subscription\nprivate_team\nprivate_boss\nweb_public");
 
         var refused = await client.ReceiveAsync();
         Assert.Equal("Channel private_boss: the backend did not allow this subscription.", refused.GetProperty("data").GetProperty("error").GetString());
-        await GatewayExtensions.EventuallyAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             var counts = await gateway.Engine().Presence.CountSubscribersAsync(0, ["private_team", "private_boss", "web_public"]);
             return counts[0].Count == 1 && counts[1].Count == 0 && counts[2].Count == 1;
@@ -60,14 +59,13 @@ public sealed class PrivateChannelBackendTests
     {
         var deadPort = FreePort.Next();
         await using var gateway = await TestGateway.StartAsync(Settings(new Uri($"http://127.0.0.1:{deadPort}/auth"), prefix: "vip_", timeout: "00:00:01"));
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("subscription\nvip_lounge\nweb_lobby");
 
         Assert.Equal("Channel vip_lounge: the backend did not allow this subscription.",
             (await client.ReceiveAsync()).GetProperty("data").GetProperty("error").GetString());
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_lobby"]))[0].Count == 1, "web_lobby subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_lobby"]))[0].Count == 1, "web_lobby subscribed");
     }
 
     [Fact]

@@ -17,8 +17,7 @@ public sealed class RobustnessTests
     public async Task An_unknown_command_gets_a_sys_error_and_the_connection_stays_open(string command)
     {
         await using var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync(command + "\u0000");
         await client.SendAsync(command);
@@ -35,8 +34,7 @@ public sealed class RobustnessTests
     public async Task An_oversized_message_is_refused_with_an_error_and_the_connection_stays_open()
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string> { ["Comet:WebSocket:MaxMessageSize"] = "1024" });
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         await client.SendAsync("web_pipe2\nweb_big\ne\n*\n" + new string('x', 5000));
 
@@ -65,17 +63,16 @@ public sealed class RobustnessTests
     public async Task A_burst_arrives_in_order_with_one_json_object_per_frame_as_CppComet_sends_them()
     {
         await using var gateway = await TestGateway.StartAsync();
-        // Batching happens in one node's hub: the messages go straight into the client's node.
+        // Batching happens in one node: the client connects to the node that publishes.
         var node = gateway.LastNode();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         await client.SendAsync("subscription\nweb_burst");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_burst"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_burst"]))[0].Count == 1, "subscribed");
 
         const int count = 500;
         for (var i = 0; i < count; i++)
         {
-            node.Hub().DeliverToPipe(0, new CometMessage("web_burst", "e", "m" + i));
+            await node.CometNode().PublishAsync(0, new CometMessage("web_burst", "e", "m" + i));
         }
 
         for (var i = 0; i < count; i++)
@@ -101,25 +98,24 @@ public sealed class RobustnessTests
             ["Comet:WebSocket:OutboundQueueLength"] = "16",
             ["Comet:WebSocket:CloseTimeout"] = "00:00:01",
         });
-        // The outbound queue and its counter belong to one node's hub: both clients use that node.
+        // The send queue and its counter belong to one node: both clients use that node.
         var node = gateway.Node(0);
         using var slow = new ClientWebSocket();
         slow.Options.SetBuffer(1024, 1024);
         await slow.ConnectAsync(new Uri($"ws://127.0.0.1:{node.HttpPort}{CometWebSocketClient.Path()}"), CancellationToken.None);
         await slow.SendAsync(Encoding.UTF8.GetBytes("subscription\nweb_flood"), WebSocketMessageType.Text, true, CancellationToken.None);
-        var (healthy, _) = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
-        await using var _h = healthy;
+        await using var healthy = await CometWebSocketClient.ConnectAndGreetAsync(node, CometWebSocketClient.Path());
         await healthy.SendAsync("subscription\nweb_flood");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 2, "both subscribed");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 2, "both subscribed");
 
         // The slow client never reads: socket buffers fill, then its bounded queue overflows. The
         // healthy one reads each batch before the next, so its queue never fills.
         var payload = new string('x', 32 * 1024);
-        for (var i = 0; i < 2000 && node.Hub().SlowConsumerDisconnects == 0; i += 8)
+        for (var i = 0; i < 2000 && node.SlowConsumers() == 0; i += 8)
         {
             for (var j = 0; j < 8; j++)
             {
-                node.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", payload));
+                await node.CometNode().PublishAsync(0, new CometMessage("web_flood", "e", payload));
             }
             for (var j = 0; j < 8; j++)
             {
@@ -127,9 +123,9 @@ public sealed class RobustnessTests
             }
         }
 
-        await GatewayExtensions.EventuallyAsync(() => Task.FromResult(node.Hub().SlowConsumerDisconnects >= 1), "the slow consumer is counted");
-        await GatewayExtensions.EventuallyAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 1, "the slow consumer left presence");
-        node.Hub().DeliverToPipe(0, new CometMessage("web_flood", "e", "after"));
+        await Wait.UntilAsync(() => Task.FromResult(node.SlowConsumers() >= 1), "the slow consumer is counted");
+        await Wait.UntilAsync(async () => (await gateway.Engine().Presence.CountSubscribersAsync(0, ["web_flood"]))[0].Count == 1, "the slow consumer left presence");
+        await node.CometNode().PublishAsync(0, new CometMessage("web_flood", "e", "after"));
         Assert.Equal("after", (await healthy.ReceiveAsync()).GetProperty("data").GetString());
     }
 
@@ -137,8 +133,7 @@ public sealed class RobustnessTests
     public async Task Stopping_the_gateway_closes_connections_with_1012_service_restart()
     {
         var gateway = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
 
         var stopping = gateway.DisposeAsync().AsTask();
 

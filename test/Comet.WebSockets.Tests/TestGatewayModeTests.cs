@@ -37,10 +37,9 @@ public sealed class TestGatewayModeTests
     {
         await using var first = await TestGateway.StartAsync();
         await using var second = await TestGateway.StartAsync();
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(first, CometWebSocketClient.Path());
-        await using var _c = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(first, CometWebSocketClient.Path());
         await client.SendAsync("subscription\nweb_isolated");
-        await GatewayExtensions.EventuallyAsync(async () => (await first.Engine().Presence.CountSubscribersAsync(0, ["web_isolated"]))[0].Count == 1, "subscribed");
+        await Wait.UntilAsync(async () => (await first.Engine().Presence.CountSubscribersAsync(0, ["web_isolated"]))[0].Count == 1, "subscribed");
 
         Assert.Equal(0, (await second.Engine().Presence.CountSubscribersAsync(0, ["web_isolated"]))[0].Count);
         Assert.Same(first.Services.GetRequiredService<ICometEngine>(), first.Node(0).Services.GetRequiredService<ICometEngine>());

@@ -1,20 +1,20 @@
 using Comet.Core.Diagnostics;
-using Comet.Core.Engine;
 using Comet.Core.Options;
 using Comet.Core.Security;
+using Comet.Node;
 
 namespace Comet.CometQL.Execution;
 
-/// <summary>What a table needs to run a statement: the engine, the namespace, the clock, limits, metrics.</summary>
+/// <summary>What a table needs to run a statement: the node, the namespace, the clock, limits, metrics.</summary>
 internal sealed class StatementContext(
-    ICometEngine engine,
+    CometNode node,
     CometMetrics metrics,
     TimeProvider time,
     LimitsOptions limits,
     CometJwtValidator jwt,
     SessionState session)
 {
-    public ICometEngine Engine { get; } = engine;
+    public CometNode Node { get; } = node;
     public CometMetrics Metrics { get; } = metrics;
     public LimitsOptions Limits { get; } = limits;
     public CometJwtValidator Jwt { get; } = jwt;

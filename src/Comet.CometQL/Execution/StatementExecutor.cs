@@ -5,6 +5,7 @@ using Comet.Core.Engine;
 using Comet.Core.Options;
 using Comet.Core.Security;
 using Comet.CometQL.Parsing;
+using Comet.Node;
 using Microsoft.Extensions.Options;
 
 namespace Comet.CometQL.Execution;
@@ -12,7 +13,7 @@ namespace Comet.CometQL.Execution;
 /// <summary>Runs parsed statements: table statements through their table, tool queries locally.</summary>
 internal sealed class StatementExecutor
 {
-    private readonly ICometEngine _engine;
+    private readonly CometNode _node;
     private readonly CometMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly LimitsOptions _limits;
@@ -23,7 +24,7 @@ internal sealed class StatementExecutor
     private readonly MeterStatus _meterStatus;
 
     public StatementExecutor(
-        ICometEngine engine,
+        CometNode node,
         CometMetrics metrics,
         TimeProvider time,
         IOptions<LimitsOptions> limits,
@@ -34,7 +35,7 @@ internal sealed class StatementExecutor
         MeterStatus meterStatus)
     {
         _meterStatus = meterStatus;
-        _engine = engine;
+        _node = node;
         _metrics = metrics;
         _time = time;
         _limits = limits.Value;
@@ -53,7 +54,7 @@ internal sealed class StatementExecutor
         var names = StatementNames.Of(statement);
         _metrics.StatementExecuted(names.Table, names.Operation);
         using var span = CometTracing.StartStatement(names.SpanName, names.Table, names.Operation);
-        using var engineSpan = names.UsesEngine ? CometTracing.StartEngine(_engine.Name, names.Operation) : null;
+        using var engineSpan = names.UsesEngine ? CometTracing.StartEngine(_node.EngineName, names.Operation) : null;
         try
         {
             return await ExecuteCoreAsync(statement, session);
@@ -102,7 +103,7 @@ internal sealed class StatementExecutor
         }
     }
 
-    private StatementContext Context(SessionState session) => new(_engine, _metrics, _time, _limits, _jwt, session);
+    private StatementContext Context(SessionState session) => new(_node, _metrics, _time, _limits, _jwt, session);
 
     /// <summary>The rows tools read, this session's and node's, then every instrument of the gateway meter (the counters too).</summary>
     private List<(string, string)> Status(SessionState session)
@@ -116,7 +117,7 @@ internal sealed class StatementExecutor
             ("Ssl_cipher", session.TlsCipher),
             ("dev_id", Text(session.DevId)),
             ("node", _nodeName),
-            ("engine_ready", _engine.IsReady ? "1" : "0"),
+            ("engine_ready", _node.IsReady ? "1" : "0"),
         ];
         rows.AddRange(_meterStatus.Snapshot());
         return rows;

@@ -30,10 +30,10 @@ public interface ICometEngine
     bool IsReady { get; }
 
     /// <summary>
-    /// Starts background work (subscriptions, node lease) and binds the node's local delivery:
-    /// from now on the engine hands every message for this node's connections to <paramref name="delivery"/>.
+    /// Starts background work (node lease, pub/sub) and binds the node: from now on the engine hands
+    /// every message for this node's clients to <paramref name="node"/> and asks it what is local.
     /// </summary>
-    Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken);
+    Task StartAsync(ILocalNode node, CancellationToken cancellationToken);
 
     /// <summary>Leaves the cluster cleanly: this node's connections stop counting in presence.</summary>
     Task StopAsync(CancellationToken cancellationToken);

@@ -28,6 +28,18 @@ public interface IMessageBus
     /// <summary>Empties the user's offline queue.</summary>
     Task ClearQueueAsync(int devId, long userId);
 
+    /// <summary>
+    /// Starts receiving what other nodes publish to a pipe. The node calls it when the pipe gets its first
+    /// local subscriber and disposes the result after the last one left; once the task completes, every
+    /// message published to the pipe anywhere reaches <see cref="ILocalNode.DeliverToPipe"/>.
+    /// </summary>
+    Task<IAsyncDisposable> ListenToPipeAsync(int devId, string pipe);
+
+    /// <summary>The same for a user's personal messages and close requests, while the node holds clients
+    /// of the user (called before <see cref="IPresence.ConnectAsync"/>, so that nothing sent to a new
+    /// client is missed).</summary>
+    Task<IAsyncDisposable> ListenToUserAsync(int devId, long userId);
+
     /// <summary>Closes the user's connections on every node: all of them, or those that authenticated
     /// with <paramref name="credential"/>.</summary>
     Task CloseUserAsync(int devId, long userId, string? credential);

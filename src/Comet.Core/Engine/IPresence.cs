@@ -16,13 +16,16 @@ public interface IPresence
     Task<ConnectResult> ConnectAsync(ClientRecord connection);
 
     /// <summary>
-    /// Removes a connection and its subscriptions (emitting <c>track_</c> unsubscriptions). The user's
-    /// last connection sets users_time to now and publishes <c>offline</c>. Idempotent.
+    /// Removes a connection and its subscriptions to <paramref name="pipes"/> (emitting <c>track_</c>
+    /// unsubscriptions for those it had). The user's last connection sets users_time to now and publishes
+    /// <c>offline</c>. Idempotent: the node repeats it until it succeeds.
     /// </summary>
-    Task DisconnectAsync(ClientRecord connection);
+    Task DisconnectAsync(ClientRecord connection, IReadOnlyCollection<string> pipes);
 
-    /// <summary>Adds and removes pipes of a connection's subscription set, emitting <c>track_</c>
-    /// events (a joiner's <c>subscription</c> goes to the other members, not to the joiner).</summary>
+    /// <summary>Adds and removes pipes of a connection's subscriptions, emitting <c>track_</c> events for
+    /// what really changed (a joiner's <c>subscription</c> goes to the other members, not to the joiner).
+    /// Idempotent: the node repeats a change until it succeeds, and never changes a connection's
+    /// subscriptions after disconnecting it.</summary>
     Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed);
 
     /// <summary>The number of subscribed connections of each pipe (0 included), in request order.</summary>

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Comet.Core.Memory;
 
 /// <summary>
-/// The embedded engine: all state in this process, delivery by direct calls into the local hub.
+/// The embedded engine: all state in this process, delivery by direct calls into the node.
 /// Every operation completes synchronously. Expired entries are dropped when read and by a periodic sweep.
 /// </summary>
 public sealed partial class MemoryEngine : ICometEngine, IDisposable
@@ -52,10 +52,10 @@ public sealed partial class MemoryEngine : ICometEngine, IDisposable
     /// <summary>The engine's state, for tests that check memory is given back.</summary>
     internal MemoryState State => _state;
 
-    public Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken)
+    public Task StartAsync(ILocalNode node, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
-        _state.Bind(delivery);
+        ArgumentNullException.ThrowIfNull(node);
+        _state.Bind(node);
         _stopped = false;
         _sweepTimer ??= _time.CreateTimer(static engine => ((MemoryEngine)engine!).Sweep(), this, SweepInterval, SweepInterval);
         LogStarted(_logger, _state.Limits.OfflineQueueLength, _state.Limits.MaxConnectionsPerUser);

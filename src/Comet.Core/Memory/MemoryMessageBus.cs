@@ -4,9 +4,12 @@ using Comet.Core.Names;
 
 namespace Comet.Core.Memory;
 
-/// <summary>Pipe publishing and personal messages, in memory: delivery is a direct call into the hub.</summary>
+/// <summary>Pipe publishing and personal messages, in memory: delivery is a direct call into the node.</summary>
 internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
 {
+    /// <summary>Every message of this process reaches the node directly: there is nothing to listen to.</summary>
+    private static readonly Task<IAsyncDisposable> AlwaysListening = Task.FromResult<IAsyncDisposable>(new NothingToStop());
+
     public Task<long> PublishAsync(int devId, CometMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -28,7 +31,7 @@ internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
         if (pipe is null)
         {
             // No settings, no log, no subscribers: nothing to record and nobody to count.
-            state.Delivery.DeliverToPipe(space.DevId, message);
+            state.Node.DeliverToPipe(space.DevId, message);
             return 0;
         }
         try
@@ -50,7 +53,7 @@ internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
                     message.UserId ?? 0);
                 pipe.Append(entry, expiresAtTicks, capacity);
             }
-            state.Delivery.DeliverToPipe(space.DevId, message);
+            state.Node.DeliverToPipe(space.DevId, message);
             return pipe.Subscribers.Count;
         }
         finally
@@ -73,7 +76,7 @@ internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
             // Under the user's lock: a connection that registers concurrently either gets this message
             // live or finds it in the queue it takes, never neither and never both.
             var delivered = user.Connections.Count > 0
-                && state.Delivery.DeliverToUser(devId, userId, personal.ToLiveDelivery()) > 0;
+                && state.Node.DeliverToUser(devId, userId, personal.ToLiveDelivery()) > 0;
             if (!delivered)
             {
                 user.Expire(now.UtcTicks);
@@ -126,10 +129,19 @@ internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
         return Task.CompletedTask;
     }
 
+    public Task<IAsyncDisposable> ListenToPipeAsync(int devId, string pipe) => AlwaysListening;
+
+    public Task<IAsyncDisposable> ListenToUserAsync(int devId, long userId) => AlwaysListening;
+
     public Task CloseUserAsync(int devId, long userId, string? credential)
     {
         _ = state.Namespace(devId);
-        state.Delivery.CloseUser(devId, userId, credential);
+        state.Node.CloseUser(devId, userId, credential);
         return Task.CompletedTask;
+    }
+
+    private sealed class NothingToStop : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -17,9 +17,6 @@ internal sealed class MemoryNamespace(int devId)
     /// <summary>Revoked tokens and the UTC ticks at which each revocation is forgotten.</summary>
     public ConcurrentDictionary<string, long> RevokedTokens { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Registered connections (anonymous ones included) by connection id.</summary>
-    public ConcurrentDictionary<string, MemoryConnection> Connections { get; } = new(StringComparer.Ordinal);
-
     /// <summary>Locks a pipe, creating it if needed. Release it with <see cref="Release(MemoryPipe)"/>.</summary>
     public MemoryPipe LockPipe(string name)
     {

@@ -15,7 +15,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         var space = state.Namespace(connection.DevId);
         if (connection.UserId == 0)
         {
-            space.Connections.TryAdd(connection.ConnectionId, new MemoryConnection(connection));
+            // An anonymous connection counts only in the pipes it subscribes to.
             return Task.FromResult(ConnectResult.Empty);
         }
 
@@ -31,7 +31,6 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
                 return Task.FromResult(ConnectResult.TooManyConnections);
             }
             user.Connections.Add(connection.ConnectionId, connection);
-            space.Connections.TryAdd(connection.ConnectionId, new MemoryConnection(connection));
             user.Expire(state.Now.UtcTicks);
             var queued = user.TakeQueue();
             if (user.Connections.Count == 1)
@@ -47,24 +46,12 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         }
     }
 
-    public Task DisconnectAsync(ClientRecord connection)
+    public Task DisconnectAsync(ClientRecord connection, IReadOnlyCollection<string> pipes)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(pipes);
         var space = state.Namespace(connection.DevId);
-        if (space.Connections.TryRemove(connection.ConnectionId, out var registered))
-        {
-            string[] pipes;
-            lock (registered.Sync)
-            {
-                registered.Closed = true;
-                pipes = [.. registered.Pipes];
-                registered.Pipes.Clear();
-            }
-            foreach (var pipe in pipes)
-            {
-                Unsubscribe(space, registered.Info, pipe);
-            }
-        }
+        Unsubscribe(space, connection, pipes);
         if (connection.UserId > 0)
         {
             var user = space.TryLockUser(connection.UserId);
@@ -97,54 +84,17 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
             MemoryState.ValidatePipe(pipe);
         }
         var space = state.Namespace(connection.DevId);
-        if (!space.Connections.TryGetValue(connection.ConnectionId, out var registered))
-        {
-            // Not registered, or already disconnected: subscribing it would leave a ghost subscriber.
-            return Task.CompletedTask;
-        }
-
-        List<string>? left = null;
-        List<string>? joined = null;
-        lock (registered.Sync)
-        {
-            if (registered.Closed)
-            {
-                return Task.CompletedTask;
-            }
-            foreach (var pipe in removed)
-            {
-                if (pipe is not null && registered.Pipes.Remove(pipe))
-                {
-                    RemoveSubscriber(space, registered.Info, pipe);
-                    if (PipeNames.IsTracked(pipe))
-                    {
-                        (left ??= []).Add(pipe);
-                    }
-                }
-            }
-            foreach (var pipe in added)
-            {
-                if (registered.Pipes.Add(pipe))
-                {
-                    var locked = space.LockPipe(pipe);
-                    locked.Subscribers[registered.Info.ConnectionId] = registered.Info;
-                    space.Release(locked);
-                    if (PipeNames.IsTracked(pipe))
-                    {
-                        (joined ??= []).Add(pipe);
-                    }
-                }
-            }
-        }
-
+        Unsubscribe(space, connection, removed);
         var sendTime = state.Now.ToUnixTimeSeconds();
-        foreach (var pipe in left ?? [])
+        foreach (var pipe in added)
         {
-            bus.Publish(space, PresenceEvents.Left(pipe, registered.Info, sendTime));
-        }
-        foreach (var pipe in joined ?? [])
-        {
-            bus.Publish(space, PresenceEvents.Joined(pipe, registered.Info, sendTime));
+            var locked = space.LockPipe(pipe);
+            var joined = locked.Subscribers.TryAdd(connection.ConnectionId, connection);
+            space.Release(locked);
+            if (joined && PipeNames.IsTracked(pipe))
+            {
+                bus.Publish(space, PresenceEvents.Joined(pipe, connection, sendTime));
+            }
         }
         return Task.CompletedTask;
     }
@@ -206,23 +156,23 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         return Task.FromResult<IReadOnlyList<UserTime>>(result);
     }
 
-    /// <summary>Removes a subscriber and announces it on a track_ pipe (after a disconnect).</summary>
-    private void Unsubscribe(MemoryNamespace space, ClientRecord connection, string pipe)
+    /// <summary>Takes the connection out of the pipes, announcing it on the track_ pipes it was in.</summary>
+    private void Unsubscribe(MemoryNamespace space, ClientRecord connection, IReadOnlyCollection<string> pipes)
     {
-        RemoveSubscriber(space, connection, pipe);
-        if (PipeNames.IsTracked(pipe))
+        var sendTime = state.Now.ToUnixTimeSeconds();
+        foreach (var pipe in pipes)
         {
-            bus.Publish(space, PresenceEvents.Left(pipe, connection, state.Now.ToUnixTimeSeconds()));
-        }
-    }
-
-    private static void RemoveSubscriber(MemoryNamespace space, ClientRecord connection, string pipe)
-    {
-        var locked = space.TryLockPipe(pipe);
-        if (locked is not null)
-        {
-            locked.Subscribers.Remove(connection.ConnectionId);
+            var locked = pipe is null ? null : space.TryLockPipe(pipe);
+            if (locked is null)
+            {
+                continue;
+            }
+            var left = locked.Subscribers.Remove(connection.ConnectionId);
             space.Release(locked);
+            if (left && PipeNames.IsTracked(pipe!))
+            {
+                bus.Publish(space, PresenceEvents.Left(pipe!, connection, sendTime));
+            }
         }
     }
 }

@@ -6,11 +6,11 @@ using Comet.Core.Options;
 
 namespace Comet.Core.Memory;
 
-/// <summary>What the memory engine's parts share: the namespaces, the clock, the limits and the bound delivery.</summary>
+/// <summary>What the memory engine's parts share: the namespaces, the clock, the limits and the bound node.</summary>
 internal sealed class MemoryState(LimitsOptions limits, TimeProvider time, CometMetrics metrics)
 {
     private readonly ConcurrentDictionary<int, MemoryNamespace> _namespaces = new();
-    private ILocalDelivery? _delivery;
+    private ILocalNode? _node;
 
     public LimitsOptions Limits { get; } = limits;
 
@@ -18,12 +18,12 @@ internal sealed class MemoryState(LimitsOptions limits, TimeProvider time, Comet
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public bool IsStarted => Volatile.Read(ref _delivery) is not null;
+    public bool IsStarted => Volatile.Read(ref _node) is not null;
 
-    /// <summary>The node's hub; throws until the engine is started.</summary>
-    public ILocalDelivery Delivery => Volatile.Read(ref _delivery) ?? throw NotStarted();
+    /// <summary>The node whose clients get every message; throws until the engine is started.</summary>
+    public ILocalNode Node => Volatile.Read(ref _node) ?? throw NotStarted();
 
-    public void Bind(ILocalDelivery delivery) => Volatile.Write(ref _delivery, delivery);
+    public void Bind(ILocalNode node) => Volatile.Write(ref _node, node);
 
     /// <summary>The state of <paramref name="devId"/>; throws until the engine is started.</summary>
     public MemoryNamespace Namespace(int devId)
@@ -78,5 +78,5 @@ internal sealed class MemoryState(LimitsOptions limits, TimeProvider time, Comet
         ttl.Ticks >= long.MaxValue - nowTicks ? long.MaxValue : nowTicks + ttl.Ticks;
 
     private static InvalidOperationException NotStarted() =>
-        new("The memory engine is not started: call ICometEngine.StartAsync with the node's ILocalDelivery first.");
+        new("The memory engine is not started: call ICometEngine.StartAsync with the node first.");
 }

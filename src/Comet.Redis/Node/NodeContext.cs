@@ -13,8 +13,7 @@ internal sealed class NodeContext(
     RedisKeys keys,
     LimitsOptions limits,
     TimeProvider time,
-    ILocalDelivery delivery,
-    LocalConnections connections,
+    ILocalNode local,
     UserLanes lanes,
     CometMetrics? metrics,
     ILogger logger)
@@ -30,8 +29,10 @@ internal sealed class NodeContext(
     public RedisKeys Keys { get; } = keys;
     public LimitsOptions Limits { get; } = limits;
     public TimeProvider Time { get; } = time;
-    public ILocalDelivery Delivery { get; } = delivery;
-    public LocalConnections Connections { get; } = connections;
+
+    /// <summary>The node: where messages for local clients go, and what is local.</summary>
+    public ILocalNode Local { get; } = local;
+
     public UserLanes Lanes { get; } = lanes;
     public CometMetrics? Metrics { get; } = metrics;
     public ILogger Logger { get; } = logger;
@@ -87,8 +88,8 @@ internal sealed class NodeContext(
     /// <summary>True once per request.</summary>
     public bool TakeFreshRegistrationRequest() => Interlocked.Exchange(ref _freshRegistrationRequested, 0) == 1;
 
-    /// <summary>Asks the next heartbeat to register every local connection and subscription again (Redis
-    /// may have missed a change that failed or timed out; registering again is idempotent).</summary>
+    /// <summary>Asks the next heartbeat to register every local connection and subscription again (registering
+    /// everything failed this time; registering again is idempotent).</summary>
     public void RequestRestore() => Volatile.Write(ref _restoreRequested, 1);
 
     /// <summary>True once per request (the lease then restores, and asks again if that fails).</summary>

@@ -81,12 +81,12 @@ internal sealed partial class NodeLease : IAsyncDisposable
         if ((changedAt != 0 && NowMs - changedAt >= (long)_interval.TotalMilliseconds) || _context.TakeFreshRegistrationRequest())
         {
             Interlocked.CompareExchange(ref _topologyChangedMs, 0, changedAt);
-            LogReconciling(_context.Logger, _context.Registration, _context.Connections.Count);
+            LogReconciling(_context.Logger, _context.Registration, _context.Local.Subscriptions().Count);
             await ReincarnateAsync().ConfigureAwait(false);
         }
         else if (_retiring.Count > 0 || _context.TakeRestoreRequest())
         {
-            LogRestoringAfterFailure(_context.Logger, _context.Registration, _context.Connections.Count);
+            LogRestoringAfterFailure(_context.Logger, _context.Registration, _context.Local.Subscriptions().Count);
             await RegisterAllAgainAsync().ConfigureAwait(false);
         }
     }

@@ -5,8 +5,8 @@ namespace Comet.Redis.Node;
 
 /// <summary>
 /// Takes a user's new personal messages for this node's connections (after a wake-up, a reconnect or a
-/// failover, a local connect or a periodic sweep), hands them to the hub in order, then confirms what
-/// the hub took. Runs inside the user's lane. What the hub could not hand to any connection stays in
+/// failover, a local connect or a periodic sweep), hands them to the node in order, then confirms what
+/// the node took. Runs inside the user's lane. What the node could not hand to any connection stays in
 /// the user's queue; what this node handed out lately is not handed out again (see
 /// <see cref="RecentDeliveries"/>).
 /// </summary>
@@ -23,7 +23,7 @@ internal sealed partial class PersonalInbox(NodeContext context)
     /// <summary>Schedules a take for every local user (after pub/sub was lost for a while).</summary>
     public void WakeAll()
     {
-        foreach (var (devId, userId) in context.Connections.Users)
+        foreach (var (devId, userId) in context.Local.Users)
         {
             Wake(devId, userId);
         }
@@ -40,7 +40,7 @@ internal sealed partial class PersonalInbox(NodeContext context)
             return true;
         }
         var message = live ? entry.Message.ToLiveDelivery() : entry.Message.ToQueuedDelivery();
-        if (context.Delivery.DeliverToUser(devId, userId, message) == 0)
+        if (context.Local.DeliverToUser(devId, userId, message) == 0)
         {
             LogDelivery(context.Logger, userId, entry.Seq, entry.UniqueId, "no connection", context.Registration);
             return false;

@@ -6,10 +6,10 @@ using Comet.Redis.Wire;
 namespace Comet.Redis.Node;
 
 /// <summary>
-/// This node's pub/sub side: it listens to a pipe's channel while the node has local subscribers of the
-/// pipe, and to a user's channel (wake-ups for personal messages, close requests) while it holds
-/// connections of the user, both reference counted; and it hands what arrives to one delivery loop so
-/// that the Redis reader never waits for the hub. With sharded pub/sub each channel lives on the shard
+/// This node's pub/sub side: it listens to a pipe's channel, or to a user's (wake-ups for personal
+/// messages, close requests), for as long as the node asks (the node listens while it has clients for
+/// them: <see cref="ILocalNode"/> owns that count), and hands what arrives to one delivery loop so that
+/// the Redis reader never waits for the node. With sharded pub/sub each channel lives on the shard
 /// of its hash slot, so a Cluster carries each message only to the nodes that listen. A pipe message
 /// published longer ago than <c>maxAge</c> is dropped: only a master that hung and then ran the
 /// commands queued for it delivers that late, and their senders were told that they failed.
@@ -19,13 +19,12 @@ internal sealed class PubSubRouter : IAsyncDisposable
     private readonly RedisClient _client;
     private readonly RedisKeys _keys;
     private readonly string _self;
-    private readonly ILocalDelivery _delivery;
+    private readonly ILocalNode _node;
     private readonly Action<int, long> _wakeUser;
     private readonly Action<Exception> _onError;
     private readonly TimeProvider _time;
     private readonly long _maxAgeMs;
     private readonly Channel<(string? Pipe, int DevId, byte[] Payload)> _inbox;
-    private readonly Dictionary<Topic, Listening> _topics = [];
     private readonly RecentPipeMessages _recent = new();
     private readonly Action<byte[]> _onUserMessage;
     private readonly Task _loop;
@@ -34,7 +33,7 @@ internal sealed class PubSubRouter : IAsyncDisposable
     private long _repeated;
 
     public PubSubRouter(
-        RedisClient client, RedisKeys keys, string self, ILocalDelivery delivery, int capacity, TimeProvider time, TimeSpan maxAge,
+        RedisClient client, RedisKeys keys, string self, ILocalNode node, int capacity, TimeProvider time, TimeSpan maxAge,
         Action<int, long> wakeUser, Action<Exception> onError)
     {
         _time = time;
@@ -42,7 +41,7 @@ internal sealed class PubSubRouter : IAsyncDisposable
         _client = client;
         _keys = keys;
         _self = self;
-        _delivery = delivery;
+        _node = node;
         _wakeUser = wakeUser;
         _onError = onError;
         _inbox = Channel.CreateBounded<(string?, int, byte[])>(
@@ -61,66 +60,19 @@ internal sealed class PubSubRouter : IAsyncDisposable
     /// <summary>Pipe messages dropped because they had arrived already.</summary>
     public long Repeated => Interlocked.Read(ref _repeated);
 
-    /// <summary>Takes a reference on a pipe's channel; completes once the node listens to it.</summary>
-    public Task AcquirePipeAsync(int devId, string pipe) =>
-        AcquireAsync(new Topic(devId, pipe, 0), () => _keys.PipeListenChannels(devId, pipe),
-            payload => _inbox.Writer.TryWrite((pipe, devId, payload)));
+    /// <summary>Listens to a pipe's channel (two during a rolling upgrade) until the result is disposed.</summary>
+    public async Task<IAsyncDisposable> ListenToPipeAsync(int devId, string pipe) =>
+        new Listening(this, await SubscribeAllAsync(_keys.PipeListenChannels(devId, pipe),
+            payload => _inbox.Writer.TryWrite((pipe, devId, payload))).ConfigureAwait(false));
 
-    /// <summary>Drops a reference on a pipe's channel; the last one stops listening.</summary>
-    public void ReleasePipe(int devId, string pipe) => Release(new Topic(devId, pipe, 0));
-
-    /// <summary>Takes a reference on a user's channel; completes once the node listens to it.</summary>
-    public Task AcquireUserAsync(int devId, long userId) =>
-        AcquireAsync(new Topic(devId, null, userId), () => _keys.UserListenChannels(devId, userId), _onUserMessage);
-
-    /// <summary>Drops a reference on a user's channel; the last one stops listening.</summary>
-    public void ReleaseUser(int devId, long userId) => Release(new Topic(devId, null, userId));
+    /// <summary>Listens to a user's channel until the result is disposed.</summary>
+    public async Task<IAsyncDisposable> ListenToUserAsync(int devId, long userId) =>
+        new Listening(this, await SubscribeAllAsync(_keys.UserListenChannels(devId, userId), _onUserMessage).ConfigureAwait(false));
 
     public async ValueTask DisposeAsync()
     {
         _inbox.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-    }
-
-    private async Task AcquireAsync(Topic topic, Func<PubSubChannel[]> channels, Action<byte[]> onMessage)
-    {
-        Task subscribed;
-        lock (_topics)
-        {
-            if (_topics.TryGetValue(topic, out var existing))
-            {
-                existing.References++;
-                subscribed = existing.Subscribed;
-            }
-            else
-            {
-                var listening = new Listening(SubscribeAllAsync(channels(), onMessage));
-                _topics[topic] = listening;
-                subscribed = listening.Subscribed;
-            }
-        }
-        try
-        {
-            await subscribed.ConfigureAwait(false);
-        }
-        catch
-        {
-            Release(topic);
-            throw;
-        }
-    }
-
-    private void Release(Topic topic)
-    {
-        lock (_topics)
-        {
-            if (!_topics.TryGetValue(topic, out var existing) || --existing.References > 0)
-            {
-                return;
-            }
-            _topics.Remove(topic);
-            _ = UnsubscribeQuietlyAsync(existing.Subscribed);
-        }
     }
 
     /// <summary>Subscribes to every channel of a topic (two during a rolling upgrade), or to none.</summary>
@@ -142,23 +94,6 @@ internal sealed class PubSubRouter : IAsyncDisposable
                 await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
             }
             throw;
-        }
-    }
-
-    private async Task UnsubscribeQuietlyAsync(Task<PubSubSubscription[]> subscribed)
-    {
-        PubSubSubscription[] subscriptions;
-        try
-        {
-            subscriptions = await subscribed.ConfigureAwait(false);
-        }
-        catch
-        {
-            return; // never subscribed: nothing to undo
-        }
-        foreach (var subscription in subscriptions)
-        {
-            await UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
         }
     }
 
@@ -205,7 +140,7 @@ internal sealed class PubSubRouter : IAsyncDisposable
                     Interlocked.Increment(ref _repeated);
                     return;
                 }
-                _delivery.DeliverToPipe(devId, message);
+                _node.DeliverToPipe(devId, message);
             }
             return;
         }
@@ -215,16 +150,19 @@ internal sealed class PubSubRouter : IAsyncDisposable
         }
         else if (BusPayload.TryReadCloseUser(payload, out var closeDevId, out var closeUserId, out var credential))
         {
-            _delivery.CloseUser(closeDevId, closeUserId, credential);
+            _node.CloseUser(closeDevId, closeUserId, credential);
         }
     }
 
-    /// <summary>A pipe (<see cref="Pipe"/> set) or a user's channel.</summary>
-    private readonly record struct Topic(int DevId, string? Pipe, long UserId);
-
-    private sealed class Listening(Task<PubSubSubscription[]> subscribed)
+    /// <summary>The node's listening to one pipe or user: disposing it unsubscribes.</summary>
+    private sealed class Listening(PubSubRouter router, PubSubSubscription[] subscriptions) : IAsyncDisposable
     {
-        public Task<PubSubSubscription[]> Subscribed { get; } = subscribed;
-        public int References { get; set; } = 1;
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var subscription in subscriptions)
+            {
+                await router.UnsubscribeQuietlyAsync(subscription).ConfigureAwait(false);
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ internal sealed class RecentDeliveries
     public const int Capacity = 256;
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<(int DevId, long UserId), Ring> _users = new();
+    private readonly ConcurrentDictionary<(int DevId, long UserId), RecentIds> _users = new();
 
     /// <summary>True when the message was handed to the user's connections lately.</summary>
     public bool Contains(int devId, long userId, long uniqueId) =>
@@ -25,7 +25,7 @@ internal sealed class RecentDeliveries
     {
         if (uniqueId != 0)
         {
-            _users.GetOrAdd((devId, userId), _ => new Ring()).Add(uniqueId, Environment.TickCount64);
+            _users.GetOrAdd((devId, userId), _ => new RecentIds(8, Capacity)).TryAdd(uniqueId, Environment.TickCount64);
         }
     }
 
@@ -38,45 +38,10 @@ internal sealed class RecentDeliveries
         var oldest = Environment.TickCount64 - (long)MaxAge.TotalMilliseconds;
         foreach (var (key, ring) in _users)
         {
-            if (ring.NewestAt < oldest)
+            if (ring.LastUsed < oldest)
             {
-                _users.TryRemove(new KeyValuePair<(int, long), Ring>(key, ring));
+                _users.TryRemove(new KeyValuePair<(int, long), RecentIds>(key, ring));
             }
-        }
-    }
-
-    private sealed class Ring
-    {
-        // Grows from a few ids to Capacity: most users get few messages.
-        private long[] _ids = new long[8];
-        private int _next;
-        private int _count;
-
-        public long NewestAt { get; private set; }
-
-        public bool Contains(long id)
-        {
-            for (var i = 0; i < _count; i++)
-            {
-                if (_ids[i] == id)
-                {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        public void Add(long id, long now)
-        {
-            if (_count == _ids.Length && _ids.Length < Capacity)
-            {
-                Array.Resize(ref _ids, _ids.Length * 2);
-                _next = _count;
-            }
-            _ids[_next] = id;
-            _next = (_next + 1) % _ids.Length;
-            _count = Math.Min(_count + 1, _ids.Length);
-            NewestAt = now;
         }
     }
 }

@@ -12,7 +12,7 @@ internal sealed class RecentPipeMessages
     private const int Capacity = 64;
     private static readonly long MaxIdleMs = (long)TimeSpan.FromMinutes(1).TotalMilliseconds;
 
-    private readonly Dictionary<(int DevId, string Pipe), Ring> _pipes = [];
+    private readonly Dictionary<(int DevId, string Pipe), RecentIds> _pipes = [];
     private long _lastTrim = Environment.TickCount64;
 
     /// <summary>False when the message was seen lately (a copy); records it otherwise.</summary>
@@ -29,7 +29,7 @@ internal sealed class RecentPipeMessages
         }
         if (!_pipes.TryGetValue((devId, pipe), out var ring))
         {
-            _pipes[(devId, pipe)] = ring = new Ring();
+            _pipes[(devId, pipe)] = ring = new RecentIds(4, Capacity);
         }
         return ring.TryAdd(uniqueId, now);
     }
@@ -40,37 +40,6 @@ internal sealed class RecentPipeMessages
         foreach (var (key, ring) in _pipes.Where(p => now - p.Value.LastUsed > MaxIdleMs).ToList())
         {
             _pipes.Remove(key);
-        }
-    }
-
-    private sealed class Ring
-    {
-        // Grows from a few ids to Capacity: most pipes carry few messages.
-        private long[] _ids = new long[4];
-        private int _next;
-        private int _count;
-
-        public long LastUsed { get; private set; }
-
-        public bool TryAdd(long id, long now)
-        {
-            LastUsed = now;
-            for (var i = 0; i < _count; i++)
-            {
-                if (_ids[i] == id)
-                {
-                    return false;
-                }
-            }
-            if (_count == _ids.Length && _ids.Length < Capacity)
-            {
-                Array.Resize(ref _ids, _ids.Length * 2);
-                _next = _count;
-            }
-            _ids[_next] = id;
-            _next = (_next + 1) % _ids.Length;
-            _count = Math.Min(_count + 1, _ids.Length);
-            return true;
         }
     }
 }

@@ -31,7 +31,7 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
              Keys.PublishCommand]).ConfigureAwait(false);
         context.Metrics?.PipeMessagePublished();
         // This node delivers its own messages directly; other nodes get them over pub/sub.
-        context.Delivery.DeliverToPipe(devId, message);
+        context.Local.DeliverToPipe(devId, message);
         return result.AsLong();
     }
 
@@ -72,6 +72,10 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
             RedisScripts.QueueClear,
             [Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
             []);
+
+    public Task<IAsyncDisposable> ListenToPipeAsync(int devId, string pipe) => context.Router.ListenToPipeAsync(devId, pipe);
+
+    public Task<IAsyncDisposable> ListenToUserAsync(int devId, long userId) => context.Router.ListenToUserAsync(devId, userId);
 
     public Task CloseUserAsync(int devId, long userId, string? credential) =>
         context.Client.PublishAsync(Keys.UserPublishChannel(devId, userId), BusPayload.CloseUser(devId, userId, credential));

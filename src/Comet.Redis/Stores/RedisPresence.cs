@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using System.Collections.Concurrent;
 using Comet.Core.Engine;
 using Comet.Core.Messages;
 using Comet.Core.Names;
@@ -13,72 +13,76 @@ namespace Comet.Redis.Stores;
 /// Cluster-wide presence: a hash of connection id -> registration id per user (limit, online/offline,
 /// who to wake), a hash of connection id -> record per pipe (counts, users_in_pipes, track_),
 /// users_time. A user's connect and disconnect run in the user's lane, so they keep order with message
-/// takes and with registering everything again.
+/// takes and with registering everything again. What is local is the node's to say (<see cref="ILocalNode"/>):
+/// this class keeps no copy of it, only which registrations it is running right now.
 /// </summary>
 internal sealed class RedisPresence(NodeContext context) : IPresence
 {
+    // Connections whose first registration is queued in their user's lane: registering everything again
+    // leaves them to it (it runs after, under the id of then), so they are not registered twice.
+    private readonly ConcurrentDictionary<string, byte> _connecting = new(StringComparer.Ordinal);
+
     private RedisKeys Keys => context.Keys;
 
     public async Task<ConnectResult> ConnectAsync(ClientRecord connection)
     {
         if (connection.UserId <= 0)
         {
-            context.Connections.Add(connection);
+            // An anonymous connection counts only in the pipes it subscribes to.
             return ConnectResult.Empty;
         }
         var (devId, userId) = (connection.DevId, connection.UserId);
-        // Listen to the user's channel before registering, so that no wake-up is missed.
-        await context.Router.AcquireUserAsync(devId, userId).ConfigureAwait(false);
+        _connecting[connection.ConnectionId] = 0;
         ConnectResult result;
         try
         {
             result = await context.Lanes.RunAsync(devId, userId, async () =>
             {
-                var (accepted, entries, registration) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
-                if (!accepted)
+                try
                 {
-                    return ConnectResult.TooManyConnections;
-                }
-                context.Connections.Add(connection);
-                foreach (var entry in entries)
-                {
-                    context.Inbox.Recent.Add(devId, userId, entry.UniqueId);
-                }
-                if (entries.Count > 0)
-                {
-                    // The new connection gets them in its greeting (the transport gives them back to the
-                    // queue if that fails): they leave the queue now.
-                    if (!await context.Inbox.ConfirmAsync(devId, userId, registration, entries[^1]).ConfigureAwait(false))
+                    var (accepted, entries, registration) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
+                    if (!accepted)
                     {
-                        context.Inbox.Wake(devId, userId);
+                        return ConnectResult.TooManyConnections;
                     }
+                    foreach (var entry in entries)
+                    {
+                        context.Inbox.Recent.Add(devId, userId, entry.UniqueId);
+                    }
+                    if (entries.Count > 0)
+                    {
+                        // The new connection gets them in its greeting (the transport gives them back to the
+                        // queue if that fails): they leave the queue now.
+                        if (!await context.Inbox.ConfirmAsync(devId, userId, registration, entries[^1]).ConfigureAwait(false))
+                        {
+                            context.Inbox.Wake(devId, userId);
+                        }
+                    }
+                    return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList());
                 }
-                return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList());
+                finally
+                {
+                    _connecting.TryRemove(connection.ConnectionId, out _);
+                }
             }).ConfigureAwait(false);
         }
         catch
         {
-            context.Router.ReleaseUser(devId, userId);
-            // The registration may have been made without its answer reaching us: undo it (idempotent).
+            // The registration may have been made without its answer reaching us: undo it (idempotent;
+            // the node also repeats the disconnect until Redis takes it).
             await context.Lanes.RunAsync(devId, userId, () => UnregisterQuietlyAsync(connection)).ConfigureAwait(false);
             throw;
         }
-        if (!result.Accepted)
+        if (result.Accepted)
         {
-            context.Router.ReleaseUser(devId, userId);
-            return result;
+            // When the node already had connections of the user, the new one gets what is pending live.
+            context.Inbox.Wake(devId, userId);
         }
-        // When the node already had connections of the user, the new one gets what is pending live.
-        context.Inbox.Wake(devId, userId);
         return result;
     }
 
-    public async Task DisconnectAsync(ClientRecord connection)
+    public async Task DisconnectAsync(ClientRecord connection, IReadOnlyCollection<string> pipes)
     {
-        if (!context.Connections.TryRemove(connection, out var pipes))
-        {
-            return;
-        }
         try
         {
             await RemoveFromPipesAsync(connection, pipes, announce: true).ConfigureAwait(false);
@@ -87,39 +91,15 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         {
             if (connection.UserId > 0)
             {
-                try
-                {
-                    await context.Lanes.RunAsync(connection.DevId, connection.UserId, () => UnregisterAsync(connection)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    context.Router.ReleaseUser(connection.DevId, connection.UserId);
-                }
+                await context.Lanes.RunAsync(connection.DevId, connection.UserId, () => UnregisterAsync(connection)).ConfigureAwait(false);
             }
         }
     }
 
     public async Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
     {
-        var (reallyAdded, reallyRemoved) = context.Connections.Update(connection, added, removed);
-        // A failed removal (the router reference is dropped all the same) must not leave the added pipes
-        // known locally without their router references: add them, then report the failure.
-        ExceptionDispatchInfo? removalFailure = null;
-        try
-        {
-            await RemoveFromPipesAsync(connection, reallyRemoved, announce: true).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            // Redis may still count the connection in those pipes: the next heartbeat registers again.
-            context.RequestRestore();
-            removalFailure = ExceptionDispatchInfo.Capture(e);
-        }
-        if (reallyAdded.Count > 0)
-        {
-            await AddPipesAsync(connection, reallyAdded).ConfigureAwait(false);
-        }
-        removalFailure?.Throw();
+        await RemoveFromPipesAsync(connection, removed, announce: true).ConfigureAwait(false);
+        await AddToPipesAsync(connection, added, announce: true).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes)
@@ -143,15 +123,17 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     }
 
     /// <summary>
-    /// Registers every local connection and subscription again under the current registration id,
-    /// without announcing anything: after Redis lost the node's writes (a restart, a failover) or the
-    /// node took a new id. Messages the user's connections had not taken are handed to them.
+    /// Registers every local connection and subscription again under the current registration id, as the
+    /// node reports them, without announcing anything: after Redis lost the node's writes (a restart, a
+    /// failover) or the node took a new id. Messages the user's connections had not taken are handed to them.
     /// </summary>
     internal async Task RegisterAllAgainAsync()
     {
-        var users = context.Connections.Users.Select(user => context.Lanes.RunAsync(user.DevId, user.UserId, async () =>
+        var local = context.Local;
+        var users = local.Users.Select(user => context.Lanes.RunAsync(user.DevId, user.UserId, async () =>
         {
-            foreach (var connection in context.Connections.ConnectionsOf(user.DevId, user.UserId))
+            // Read in the lane: a connect or disconnect queued before this one has run, later ones run after.
+            foreach (var connection in local.ClientsOf(user.DevId, user.UserId).Where(c => !_connecting.ContainsKey(c.ConnectionId)))
             {
                 var (_, entries, registration) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
                 QueueEntry? last = null;
@@ -169,61 +151,20 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                 }
             }
         }));
-        var pipes = context.Connections.Snapshot().Where(c => c.Pipes.Count > 0).Select(async c =>
+        var pipes = local.Subscriptions().Where(c => c.Pipes.Count > 0).Select(async c =>
         {
-            await AddToPipesAsync(c.Connection, c.Pipes, announce: false).ConfigureAwait(false);
+            await AddToPipesAsync(c.Client, c.Pipes, announce: false).ConfigureAwait(false);
             // A pipe left (or a connection closed) while this ran may have been registered after its
             // removal: take it out again.
-            var now = context.Connections.PipesOf(c.Connection.ConnectionId);
+            var now = local.PipesOf(c.Client.ConnectionId);
             var gone = c.Pipes.Where(p => !now.Contains(p)).ToList();
             if (gone.Count > 0)
             {
-                await ChangePipesAsync(c.Connection, gone, "-", RedisArg.Empty, announce: false, _ => null!).ConfigureAwait(false);
+                await ChangePipesAsync(c.Client, gone, "-", RedisArg.Empty, announce: false, _ => null!).ConfigureAwait(false);
             }
         });
         await Task.WhenAll(users.Concat(pipes)).ConfigureAwait(false);
         context.Inbox.WakeAll();
-    }
-
-    private async Task AddPipesAsync(ClientRecord connection, List<string> reallyAdded)
-    {
-        // Listen before registering, so that nothing published to the pipe afterwards is missed.
-        var acquired = new List<string>(reallyAdded.Count);
-        try
-        {
-            foreach (var pipe in reallyAdded)
-            {
-                await context.Router.AcquirePipeAsync(connection.DevId, pipe).ConfigureAwait(false);
-                acquired.Add(pipe);
-            }
-        }
-        catch
-        {
-            // The node could not listen: forget the new pipes locally so that references and Redis stay in step.
-            context.Connections.Update(connection, [], reallyAdded);
-            foreach (var pipe in acquired)
-            {
-                context.Router.ReleasePipe(connection.DevId, pipe);
-            }
-            throw;
-        }
-        try
-        {
-            await AddToPipesAsync(connection, reallyAdded, announce: true).ConfigureAwait(false);
-        }
-        catch
-        {
-            // The node receives the pipes (the local hub keeps the subscription), but Redis has not
-            // registered them, or did without an answer (a timeout under load): the next heartbeat
-            // registers every local subscription again, so counts and users_in_pipes converge.
-            context.RequestRestore();
-            throw;
-        }
-        if (!context.Connections.Contains(connection.ConnectionId))
-        {
-            // Disconnected meanwhile: its removal may have missed these pipes.
-            await ChangePipesAsync(connection, reallyAdded, "-", RedisArg.Empty, announce: false, _ => null!).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Registers an authorised connection in Redis (inside the user's lane) and reads what is
@@ -254,7 +195,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             }
             if (result[1].AsLong() == 1)
             {
-                context.Delivery.DeliverToPipe(devId, online);
+                context.Local.DeliverToPipe(devId, online);
             }
             for (var i = 2; i < result.Length; i++)
             {
@@ -278,6 +219,10 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     /// <summary>Adds a connection's pipes in Redis (after the node listens to them).</summary>
     private Task AddToPipesAsync(ClientRecord connection, IReadOnlyCollection<string> pipes, bool announce)
     {
+        if (pipes.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
         var devId = connection.DevId;
         var now = context.NowSeconds;
         return context.RegisterUnderCurrentIdAsync(async node =>
@@ -308,30 +253,19 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         {
             if (events[i] is { } e && results[i][1].AsLong() == 1)
             {
-                context.Delivery.DeliverToPipe(devId, e);
+                context.Local.DeliverToPipe(devId, e);
             }
         }
     }
 
-    private async Task RemoveFromPipesAsync(ClientRecord connection, List<string> pipes, bool announce)
+    private Task RemoveFromPipesAsync(ClientRecord connection, IReadOnlyCollection<string> pipes, bool announce)
     {
         if (pipes.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
-        var devId = connection.DevId;
         var now = context.NowSeconds;
-        try
-        {
-            await ChangePipesAsync(connection, pipes, "-", RedisArg.Empty, announce, pipe => PresenceEvents.Left(pipe, connection, now)).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var pipe in pipes)
-            {
-                context.Router.ReleasePipe(devId, pipe);
-            }
-        }
+        return ChangePipesAsync(connection, pipes, "-", RedisArg.Empty, announce, pipe => PresenceEvents.Left(pipe, connection, now));
     }
 
     private async Task UnregisterQuietlyAsync(ClientRecord connection)
@@ -361,13 +295,13 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
              BusPayload.PipeMessage(offline, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand]).ConfigureAwait(false);
         if (result[1].AsLong() == 1)
         {
-            context.Delivery.DeliverToPipe(devId, offline);
+            context.Local.DeliverToPipe(devId, offline);
         }
         if (result[0].AsLong() == 0)
         {
             await context.Client.SetRemoveAsync(Keys.NodeUsers(node), [Member(devId, userId)]).ConfigureAwait(false);
         }
-        if (!context.Connections.HasUser(devId, userId))
+        if (!context.Local.HasUser(devId, userId))
         {
             context.Inbox.Recent.Forget(devId, userId);
         }

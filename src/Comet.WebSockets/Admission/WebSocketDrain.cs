@@ -1,4 +1,4 @@
-using Comet.Core.Hub;
+using Comet.Node;
 
 namespace Comet.WebSockets.Admission;
 
@@ -12,13 +12,13 @@ public sealed class WebSocketDrain
     private static readonly TimeSpan ShortestWait = TimeSpan.FromMilliseconds(1);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    private readonly LocalHub _hub;
+    private readonly CometNode _node;
     private readonly WebSocketAdmission _admission;
     private readonly TimeProvider _time;
 
-    internal WebSocketDrain(LocalHub hub, WebSocketAdmission admission, TimeProvider time)
+    internal WebSocketDrain(CometNode node, WebSocketAdmission admission, TimeProvider time)
     {
-        _hub = hub;
+        _node = node;
         _admission = admission;
         _time = time;
     }
@@ -36,19 +36,19 @@ public sealed class WebSocketDrain
     /// <paramref name="cancellationToken"/> fires the rest are closed at once (and it throws).</summary>
     public async Task CloseSpreadAsync(TimeSpan window, CancellationToken cancellationToken)
     {
-        var connections = _hub.SnapshotConnections();
+        var clients = _node.Clients();
         var started = _time.GetTimestamp();
         try
         {
-            for (var i = 0; i < connections.Count; i++)
+            for (var i = 0; i < clients.Count; i++)
             {
                 // Measured from the start, so a late wake-up closes the overdue ones together and catches up.
-                var wait = (window * i / connections.Count) - _time.GetElapsedTime(started);
+                var wait = (window * i / clients.Count) - _time.GetElapsedTime(started);
                 if (wait >= ShortestWait)
                 {
                     await Task.Delay(wait, _time, cancellationToken);
                 }
-                connections[i].RequestClose(CloseRequest.ServiceRestart);
+                clients[i].Outbox.Close(CloseReason.ServiceRestart);
             }
         }
         finally
@@ -59,7 +59,7 @@ public sealed class WebSocketDrain
     }
 
     /// <summary>Closes every open connection with 1012 now.</summary>
-    public void CloseAll() => _hub.CloseAll(CloseRequest.ServiceRestart);
+    public void CloseAll() => _node.CloseAll(CloseReason.ServiceRestart);
 
     /// <summary>Waits until every connection finished, presence cleanup included.</summary>
     public async Task WaitUntilClosedAsync(CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ internal static class PipeCountCommand
             return;
         }
 
-        var counts = await session.Engine.Presence.CountSubscribersAsync(session.DevId, [pipe]);
+        var counts = await session.Node.CountSubscribersAsync(session.DevId, [pipe]);
         var count = counts.Count > 0 ? counts[0].Count : 0;
         // CppComet's nlohmann code produced an array here, not the object its docs describe.
         var data = ServerMessages.Json(writer =>

@@ -33,7 +33,7 @@ internal static class PipeLogCommand
             return;
         }
 
-        var entries = await session.Engine.Pipes.GetLogAsync(session.DevId, pipe, session.Services.Limits.MaxPipeLogLength);
+        var entries = await session.Node.Pipes.GetLogAsync(session.DevId, pipe, session.Services.Limits.MaxPipeLogLength);
         foreach (var entry in entries)
         {
             session.Send(ServerMessages.Answer(entry.ToReplay(), session.Compat));

@@ -6,8 +6,9 @@ using Comet.WebSockets.Session;
 namespace Comet.WebSockets.Commands;
 
 /// <summary>
-/// <c>subscription\n&lt;p1&gt;\n&lt;p2&gt;…</c>: replaces the connection's whole subscription set. Only
-/// the difference reaches presence, so the JS client's re-sends of its full list emit no track_ events.
+/// <c>subscription\n&lt;p1&gt;\n&lt;p2&gt;…</c>: replaces the connection's whole subscription set on the
+/// node. Only the difference reaches presence, so the JS client's re-sends of its full list emit no
+/// track_ events; the node keeps telling the engine until it takes the change.
 /// </summary>
 internal static class SubscriptionCommand
 {
@@ -45,11 +46,7 @@ internal static class SubscriptionCommand
             }
         }
 
-        var change = session.Services.Hub.SetSubscriptions(session.Connection, pipes);
-        if (change.Added.Count > 0 || change.Removed.Count > 0)
-        {
-            await session.Engine.Presence.UpdateSubscriptionsAsync(session.Info, change.Added, change.Removed);
-        }
+        var change = await session.Node.SetSubscriptionsAsync(session.Client, pipes);
         foreach (var pipe in change.Added)
         {
             if (PipeNames.IsAlwaysLogged(pipe))
@@ -77,7 +74,7 @@ internal static class SubscriptionCommand
     /// <summary>A new trust_ subscriber gets the pipe's recent log, as in CppComet.</summary>
     private static async Task ReplayTrustLogAsync(ClientSession session, string pipe)
     {
-        var entries = await session.Engine.Pipes.GetLogAsync(session.DevId, pipe, TrustReplayLength);
+        var entries = await session.Node.Pipes.GetLogAsync(session.DevId, pipe, TrustReplayLength);
         foreach (var entry in entries)
         {
             session.Send(ServerMessages.Answer(entry.ToReplay(), session.Compat));

@@ -26,7 +26,7 @@ internal static class TrackPipeUsersCommand
             return;
         }
 
-        var members = await session.Engine.Presence.GetSubscribersAsync(session.DevId, pipe);
+        var members = await session.Node.GetSubscribersAsync(session.DevId, pipe);
         var data = ServerMessages.Json(writer =>
         {
             writer.WriteStartArray();

@@ -25,7 +25,7 @@ internal static class UserDataCommand
             return;
         }
 
-        var values = await session.Engine.Users.GetDataAsync(session.DevId, [userId]);
+        var values = await session.Node.Users.GetDataAsync(session.DevId, [userId]);
         var userData = values.Count > 0 ? values[0].Value : "";
         var data = ServerMessages.Json(writer =>
         {

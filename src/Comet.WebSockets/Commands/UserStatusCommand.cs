@@ -17,7 +17,7 @@ internal static class UserStatusCommand
             session.SendError("Invalid user id.");
             return;
         }
-        var times = await session.Engine.Presence.GetUserTimesAsync(session.DevId, [userId]);
+        var times = await session.Node.GetUserTimesAsync(session.DevId, [userId]);
         var time = times.Count > 0 ? times[0].Time : -1;
         var now = session.Now;
         var elapsed = now - time;

@@ -59,9 +59,9 @@ internal static class WebPipeCommand
         var message = rest;
 
         var now = session.Now;
-        var subscribers = await session.Engine.Bus.PublishAsync(session.DevId,
+        var subscribers = await session.Node.PublishAsync(session.DevId,
             new CometMessage(pipe, eventName, message, UserId: senderId, SendTime: now, ExcludeConnectionId: session.Info.ConnectionId));
-        if (session.Connection.Pipes.Contains(pipe))
+        if (session.Client.Pipes.Contains(pipe))
         {
             subscribers--;
         }

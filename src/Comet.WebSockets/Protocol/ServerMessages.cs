@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Comet.Core.Hub;
+using Comet.WebSockets.Delivery;
 using Comet.Core.Messages;
 using Comet.Core.Names;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Comet.Core.Engine;
 using Comet.Core.Security;
+using Comet.Node;
 using Comet.WebSockets.Protocol;
 
 namespace Comet.WebSockets.Session;
@@ -20,7 +20,7 @@ internal readonly record struct AuthResult(long UserId, string Hash, string? Cre
 /// Decides who a connection is (spec §2.1): the users_auth hash of <c>myid</c>, or a valid, unrevoked
 /// HS256 JWT whose <c>user_id</c> is <c>myid</c>. Anything else connects anonymously (user 0).
 /// </summary>
-internal sealed class ClientAuthenticator(ICometEngine engine, CometJwtValidator jwt)
+internal sealed class ClientAuthenticator(CometNode node, CometJwtValidator jwt)
 {
     private const string HashAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -34,7 +34,7 @@ internal sealed class ClientAuthenticator(ICometEngine engine, CometJwtValidator
         {
             return await AuthenticateJwtAsync(url);
         }
-        var hashes = await engine.Users.GetHashesAsync(url.DevId, [url.UserId]);
+        var hashes = await node.Users.GetHashesAsync(url.DevId, [url.UserId]);
         foreach (var stored in hashes)
         {
             if (stored.UserId == url.UserId && ConstantTime.Equals(stored.Value, url.Session))
@@ -52,12 +52,12 @@ internal sealed class ClientAuthenticator(ICometEngine engine, CometJwtValidator
         {
             return AuthResult.Anonymous;
         }
-        if (await engine.Users.IsTokenRevokedAsync(url.DevId, url.Session))
+        if (await node.Users.IsTokenRevokedAsync(url.DevId, url.Session))
         {
             return AuthResult.Anonymous;
         }
         // CppComet stores a random hash for a JWT user that has none, and tells the client.
-        var hash = await engine.Users.SetHashIfAbsentAsync(url.DevId, url.UserId, RandomHash());
+        var hash = await node.Users.SetHashIfAbsentAsync(url.DevId, url.UserId, RandomHash());
         return new AuthResult(url.UserId, hash, url.Session);
     }
 

@@ -1,19 +1,24 @@
 using Comet.Core.Engine;
-using Comet.Core.Hub;
+using Comet.Node;
+using Comet.WebSockets.Delivery;
 using Comet.WebSockets.Protocol;
 
 namespace Comet.WebSockets.Session;
 
 /// <summary>One authenticated WebSocket client: what commands need to answer it and to act for it.</summary>
-internal sealed class ClientSession(SessionServices services, HubConnection connection)
+internal sealed class ClientSession(SessionServices services, NodeClient client, WebSocketOutbox outbox)
 {
     private Dictionary<string, bool>? _privateGrants;
 
     public SessionServices Services { get; } = services;
 
-    public HubConnection Connection { get; } = connection;
+    /// <summary>The client as the node knows it (its subscriptions).</summary>
+    public NodeClient Client { get; } = client;
 
-    public ClientRecord Info => Connection.Info;
+    /// <summary>The client's send queue.</summary>
+    public WebSocketOutbox Outbox { get; } = outbox;
+
+    public ClientRecord Info => Client.Record;
 
     public int DevId => Info.DevId;
 
@@ -22,9 +27,10 @@ internal sealed class ClientSession(SessionServices services, HubConnection conn
 
     public bool IsAuthorized => Info.UserId > 0;
 
-    public bool Compat => Connection.Compat;
+    public bool Compat => Outbox.Compat;
 
-    public ICometEngine Engine => Services.Engine;
+    /// <summary>The node: every command's way to the rest of the gateway.</summary>
+    public CometNode Node => Services.Node;
 
     public long Now => Services.Now;
 
@@ -33,7 +39,7 @@ internal sealed class ClientSession(SessionServices services, HubConnection conn
     public IDictionary<string, bool> PrivateGrants => _privateGrants ??= new(StringComparer.Ordinal);
 
     /// <summary>Queues bytes already encoded for this connection.</summary>
-    public void Send(byte[] bytes) => Connection.TryEnqueue(OutboundMessage.Encoded(bytes));
+    public void Send(byte[] bytes) => Outbox.TryEnqueue(OutboundMessage.Encoded(bytes));
 
     /// <summary>Queues a sys error event; the connection stays open.</summary>
     public void SendError(string text, bool numberMessages = false, string? code = null) =>

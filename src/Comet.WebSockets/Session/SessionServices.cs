@@ -1,7 +1,6 @@
-using Comet.Core.Engine;
-using Comet.Core.Hub;
 using Comet.Core.Options;
 using Comet.Core.Security;
+using Comet.Node;
 using Comet.WebSockets.PrivateChannels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,8 +9,7 @@ namespace Comet.WebSockets.Session;
 
 /// <summary>The node-wide services every client session uses (one instance, shared).</summary>
 internal sealed class SessionServices(
-    ICometEngine engine,
-    LocalHub hub,
+    CometNode node,
     CometJwtValidator jwt,
     PrivateChannelAuthorizer privateChannels,
     IOptions<CometWebSocketOptions> options,
@@ -19,8 +17,7 @@ internal sealed class SessionServices(
     TimeProvider time,
     ILoggerFactory loggerFactory)
 {
-    public ICometEngine Engine { get; } = engine;
-    public LocalHub Hub { get; } = hub;
+    public CometNode Node { get; } = node;
     public CometJwtValidator Jwt { get; } = jwt;
     public PrivateChannelAuthorizer PrivateChannels { get; } = privateChannels;
     public CometWebSocketOptions Options { get; } = options.Value;

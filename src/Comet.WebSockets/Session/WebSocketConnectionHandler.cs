@@ -1,10 +1,11 @@
 using System.Globalization;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
-using Comet.Core.Hub;
 using Comet.Core.Options;
+using Comet.Node;
 using Comet.WebSockets.Admission;
 using Comet.WebSockets.Commands;
+using Comet.WebSockets.Delivery;
 using Comet.WebSockets.Origins;
 using Comet.WebSockets.Protocol;
 using Comet.WebSockets.Transport;
@@ -15,9 +16,9 @@ namespace Comet.WebSockets.Session;
 
 /// <summary>
 /// Runs one WebSocket connection from the upgrade to the close: check the origin, admit (or refuse
-/// before the upgrade), authenticate, register (hub first, gated; then presence), greet with
-/// serverInfo and the offline queue, open the gate, then read commands until either side closes;
-/// messages are written by whichever thread delivers them (<see cref="CometWebSocket.Signal"/>).
+/// before the upgrade), authenticate, connect to the node (its messages held back meanwhile), greet with
+/// serverInfo and the offline queue, let the held messages go, then read commands until either side
+/// closes; messages are written by whichever thread delivers them (<see cref="CometWebSocket.Signal"/>).
 /// </summary>
 internal sealed partial class WebSocketConnectionHandler(
     SessionServices services,
@@ -39,6 +40,8 @@ internal sealed partial class WebSocketConnectionHandler(
         services.Options.MaxMessageSize, services.Options.MaxBatchBytes, services.Options.CloseTimeout, metrics);
     private readonly string _tooManyCommands = string.Create(CultureInfo.InvariantCulture,
         $"Too many commands: a connection may send at most {services.Options.MaxCommandsPerSecond} per second; this one was ignored.");
+    private readonly CometNode _node = services.Node;
+    private Action<WebSocketOutbox>? _onOverflow;
     private long _connectionCounter;
 
     public async Task HandleAsync(WebSocketUpgrade upgrade)
@@ -84,12 +87,11 @@ internal sealed partial class WebSocketConnectionHandler(
             }
             catch (StorageUnavailableException)
             {
-                await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, url.Compat),
-                    new CloseRequest(1011, "Storage unavailable."));
+                await RefuseStorageUnavailableAsync(socket, url.Compat);
                 return;
             }
 
-            var info = new ClientRecord(
+            var record = new ClientRecord(
                 url.DevId,
                 _idPrefix + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
                 auth.UserId,
@@ -99,32 +101,20 @@ internal sealed partial class WebSocketConnectionHandler(
                 Truncate(upgrade.Origin ?? ""),
                 Truncate(upgrade.AcceptLanguage),
                 auth.Credential);
-            using var connection = new HubConnection(info, url.Compat, _options.OutboundQueueLength);
-            services.Hub.Add(connection);
-            if (admission.IsDraining)
-            {
-                // Admitted just before the drain began, registered after it closed the others.
-                connection.RequestClose(CloseRequest.ServiceRestart);
-            }
+            using var outbox = new WebSocketOutbox(record, url.Compat, _options.OutboundQueueLength, _onOverflow ??= OnOverflow);
+            var client = new NodeClient(record, outbox);
             metrics.WebSocketOpened();
-            LogOpened(info.ConnectionId, info.DevId, info.UserId, url.MajorVersion, url.MinorVersion);
+            LogOpened(record.ConnectionId, record.DevId, record.UserId, url.MajorVersion, url.MinorVersion);
             try
             {
-                await RunAsync(socket, connection, auth);
+                await RunAsync(socket, client, outbox, auth);
             }
             finally
             {
-                services.Hub.Remove(connection);
+                outbox.Complete();
                 metrics.WebSocketClosed();
-                LogClosed(info.ConnectionId, connection.CloseRequested?.Reason ?? "closed by the client");
-                try
-                {
-                    await services.Engine.Presence.DisconnectAsync(info);
-                }
-                catch (Exception exception)
-                {
-                    LogDisconnectFailed(exception, info.ConnectionId);
-                }
+                LogClosed(record.ConnectionId, outbox.CloseRequested?.Reason ?? "closed by the client");
+                await _node.DisconnectAsync(client);
             }
         }
         finally
@@ -134,51 +124,55 @@ internal sealed partial class WebSocketConnectionHandler(
         }
     }
 
-    private async Task RunAsync(CometWebSocket socket, HubConnection connection, AuthResult auth)
+    private async Task RunAsync(CometWebSocket socket, NodeClient client, WebSocketOutbox outbox, AuthResult auth)
     {
-        if (!await ConnectAndGreetAsync(socket, connection, auth))
+        if (!await ConnectAndGreetAsync(socket, client, outbox, auth))
         {
             return;
         }
-        socket.Attach(connection);
+        socket.Attach(outbox);
         // A requested close must finish its handshake in time, or the connection is dropped.
-        using var closing = connection.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).AbortAfterCloseTimeout(), socket);
+        using var closing = outbox.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).AbortAfterCloseTimeout(), socket);
         keepAlive.Add(socket);
         try
         {
-            connection.OpenGate();
-            await ReadAsync(socket, new ClientSession(services, connection));
+            outbox.OpenGate();
+            await ReadAsync(socket, new ClientSession(services, client, outbox));
         }
         finally
         {
             keepAlive.Remove(socket);
-            connection.Complete();
+            outbox.Complete();
         }
     }
 
-    /// <summary>Joins presence and sends serverInfo and the offline queue (or a refusal); false when the
-    /// session ends here. A method of its own, so the greeting and the queue are not kept for the
+    /// <summary>Connects to the node and sends serverInfo and the offline queue (or a refusal); false when
+    /// the session ends here. A method of its own, so the greeting and the queue are not kept for the
     /// connection's life by the caller's state machine.</summary>
-    private async Task<bool> ConnectAndGreetAsync(CometWebSocket socket, HubConnection connection, AuthResult auth)
+    private async Task<bool> ConnectAndGreetAsync(CometWebSocket socket, NodeClient client, WebSocketOutbox outbox, AuthResult auth)
     {
         ConnectResult result;
         try
         {
-            result = await services.Engine.Presence.ConnectAsync(connection.Info);
+            result = await _node.ConnectAsync(client);
         }
         catch (StorageUnavailableException)
         {
-            await RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, connection.Compat),
-                new CloseRequest(1011, "Storage unavailable."));
+            await RefuseStorageUnavailableAsync(socket, outbox.Compat);
             return false;
         }
+        if (admission.IsDraining)
+        {
+            // Admitted just before the drain began, connected after it closed the others.
+            outbox.RequestClose(CloseRequest.ServiceRestart);
+        }
 
-        var greeting = new List<byte[]> { ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, connection.Compat) };
+        var greeting = new List<byte[]> { ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, outbox.Compat) };
         if (!result.Accepted)
         {
             greeting.Add(ServerMessages.Error(
                 $"Too many connections: a user may hold at most {services.Limits.MaxConnectionsPerUser} at once.",
-                services.Now, connection.Compat, code: "403"));
+                services.Now, outbox.Compat, code: "403"));
             if (await socket.SendFirstAsync(greeting))
             {
                 await CloseAsync(socket, CloseRequest.TooManyConnections);
@@ -187,7 +181,7 @@ internal sealed partial class WebSocketConnectionHandler(
         }
         foreach (var queued in result.QueuedMessages)
         {
-            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), connection.Compat));
+            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), outbox.Compat));
         }
         // Writes to a connection that was reset may complete without an error: SendFirstAsync also
         // checks that it is alive.
@@ -195,33 +189,32 @@ internal sealed partial class WebSocketConnectionHandler(
         {
             // This connection took the user's offline queue; it died before the queue was written, so
             // give the messages back (to the user's other connections, or to the queue) rather than lose them.
-            await RequeueAsync(connection, result.QueuedMessages);
+            await RequeueAsync(client, result.QueuedMessages);
             return false;
         }
         return true;
     }
 
-    private async Task RequeueAsync(HubConnection connection, IReadOnlyList<Comet.Core.Messages.QueuedMessage> messages)
+    private async Task RequeueAsync(NodeClient client, IReadOnlyList<Comet.Core.Messages.QueuedMessage> messages)
     {
         if (messages.Count == 0)
         {
             return;
         }
-        var info = connection.Info;
-        // Presence must no longer count this connection, or the messages would come straight back to it.
-        services.Hub.Remove(connection);
+        var record = client.Record;
+        // The node must no longer count this client, or the messages would come straight back to it.
+        await _node.DisconnectAsync(client);
         try
         {
-            await services.Engine.Presence.DisconnectAsync(info);
             foreach (var message in messages)
             {
-                await services.Engine.Bus.SendToUserAsync(info.DevId, info.UserId, message.Event, message.Message);
+                await _node.SendToUserAsync(record.DevId, record.UserId, message.Event, message.Message);
             }
-            LogRequeued(info.ConnectionId, messages.Count);
+            LogRequeued(record.ConnectionId, messages.Count);
         }
         catch (StorageUnavailableException exception)
         {
-            LogRequeueFailed(exception, info.ConnectionId, messages.Count);
+            LogRequeueFailed(exception, record.ConnectionId, messages.Count);
         }
     }
 
@@ -243,11 +236,11 @@ internal sealed partial class WebSocketConnectionHandler(
                     // The client's close, or its answer to ours: take nothing more (a personal message
                     // offered from now on stays queued for the user's next connection instead of being
                     // written after the close frame, i.e. lost), then answer after what is still queued.
-                    session.Connection.Complete();
+                    session.Outbox.Complete();
                     await socket.CloseOutputAsync(1000, "", _options.CloseTimeout);
                     return;
                 case ReceivedKind.ProtocolError:
-                    session.Connection.RequestClose(new CloseRequest(1002, received.Text));
+                    session.Outbox.RequestClose(new CloseRequest(1002, received.Text));
                     return;
             }
             var verdict = closing ? CommandVerdict.Disconnect : rate.Take();
@@ -279,8 +272,20 @@ internal sealed partial class WebSocketConnectionHandler(
         }
         limitMetrics.CommandAbuseDisconnected();
         LogCommandAbuse(session.Info.ConnectionId, session.Info.Ip, _options.MaxRejectedCommands);
-        session.Connection.RequestClose(CloseRequest.TooManyCommands);
+        session.Outbox.RequestClose(CloseRequest.TooManyCommands);
         return true;
+    }
+
+    /// <summary>Refuses the connection because the storage did not answer (1011): the client reconnects later.</summary>
+    private Task RefuseStorageUnavailableAsync(CometWebSocket socket, bool compat) =>
+        RefuseAsync(socket, ServerMessages.Error("The storage is unavailable; reconnect later.", services.Now, compat),
+            new CloseRequest(1011, "Storage unavailable."));
+
+    /// <summary>Counts and logs a client closed because it read too slowly (its send queue overflowed).</summary>
+    private void OnOverflow(WebSocketOutbox outbox)
+    {
+        limitMetrics.SlowConsumerClosed();
+        LogSlowConsumer(outbox.Record.ConnectionId, outbox.Record.DevId, outbox.Record.UserId);
     }
 
     /// <summary>Sends one message and closes (bad URL, storage down).</summary>
@@ -351,6 +356,6 @@ internal sealed partial class WebSocketConnectionHandler(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing WebSocket {ConnectionId} from {ClientAddress}: more than {MaxRejected} commands over its rate within a minute")]
     private partial void LogCommandAbuse(string connectionId, string clientAddress, int maxRejected);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Presence could not forget connection {ConnectionId}")]
-    private partial void LogDisconnectFailed(Exception exception, string connectionId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing slow consumer {ConnectionId} (dev_id {DevId}, user {UserId}): its outbound queue overflowed")]
+    private partial void LogSlowConsumer(string connectionId, int devId, long userId);
 }

@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using Comet.Core.Hub;
+using Comet.WebSockets.Delivery;
 using Microsoft.AspNetCore.Connections;
 
 namespace Comet.WebSockets.Transport;
@@ -9,7 +9,7 @@ internal sealed partial class CometWebSocket
     private const int Idle = 0;
     private const int Writing = 1;
 
-    private HubConnection? _connection;
+    private WebSocketOutbox? _outbox;
     private int _writer;
     private byte[]? _pendingPong;
     private int _keepAlive;
@@ -30,11 +30,11 @@ internal sealed partial class CometWebSocket
         return await FlushAsync() && !IsGone;
     }
 
-    /// <summary>From now on the connection's outbound queue is written by <see cref="Signal"/>.</summary>
-    public void Attach(HubConnection connection)
+    /// <summary>From now on the client's send queue is written by <see cref="Signal"/>.</summary>
+    public void Attach(WebSocketOutbox outbox)
     {
-        _connection = connection;
-        connection.OutboundReady = Signal;
+        _outbox = outbox;
+        outbox.OutboundReady = Signal;
     }
 
     /// <summary>Asks for a ping (or, with <paramref name="pong"/>, an unsolicited pong) to keep the
@@ -68,11 +68,11 @@ internal sealed partial class CometWebSocket
         {
             return;
         }
-        if (_connection is { CloseRequested: null } connection)
+        if (_outbox is { CloseRequested: null } outbox)
         {
-            while (connection.Outbound.TryRead(out var message))
+            while (outbox.Outbound.TryRead(out var message))
             {
-                WriteMessage(connection, message);
+                WriteMessage(outbox, message);
             }
         }
         _closeSent = true;
@@ -162,11 +162,11 @@ internal sealed partial class CometWebSocket
             WebSocketFrames.Write(_output, (byte)keepAlive, []);
             wrote = true;
         }
-        if (_connection is not { } connection || _closeSent)
+        if (_outbox is not { } outbox || _closeSent)
         {
             return wrote;
         }
-        if (connection.CloseRequested is { } request)
+        if (outbox.CloseRequested is { } request)
         {
             // The queue was dropped with the request; say why and wait for the client's answer.
             _closeSent = true;
@@ -174,16 +174,16 @@ internal sealed partial class CometWebSocket
             return true;
         }
         var written = 0;
-        while (written < _maxBatchBytes && connection.Outbound.TryRead(out var message))
+        while (written < _maxBatchBytes && outbox.Outbound.TryRead(out var message))
         {
-            written += WriteMessage(connection, message);
+            written += WriteMessage(outbox, message);
         }
         return wrote || written > 0;
     }
 
-    private int WriteMessage(HubConnection connection, OutboundMessage message)
+    private int WriteMessage(WebSocketOutbox outbox, OutboundMessage message)
     {
-        var bytes = message.GetBytes(connection.Compat).Span;
+        var bytes = message.GetBytes(outbox.Compat).Span;
         WebSocketFrames.Write(_output, WebSocketFrames.Text, bytes);
         _metrics.MessageWritten(message.ReceivedTimestamp);
         return bytes.Length + 2;
@@ -192,7 +192,7 @@ internal sealed partial class CometWebSocket
     private bool HasPending() =>
         Volatile.Read(ref _pendingPong) is not null
         || Volatile.Read(ref _keepAlive) != 0
-        || _connection is { } connection && !_closeSent && (connection.Outbound.Count > 0 || connection.CloseRequested is not null);
+        || _outbox is { } outbox && !_closeSent && (outbox.Outbound.Count > 0 || outbox.CloseRequested is not null);
 
     private async ValueTask<bool> FlushAsync()
     {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using Comet.Core.Hub;
 using Comet.Core.Messages;
+using Comet.Node;
+using Comet.WebSockets.Delivery;
 
 namespace Comet.Benchmarks.Micro;
 
@@ -24,5 +25,5 @@ public class MessageEncodingBenchmarks
     public byte[] CompatMode() => CometMessageEncoder.Encode(_text, compat: true);
 
     [Benchmark]
-    public ReadOnlyMemory<byte> SharedOutbound() => OutboundMessage.Shared(_text).GetBytes(compat: false);
+    public ReadOnlyMemory<byte> SharedOutbound() => OutboundMessage.For(new SharedMessage(_text)).GetBytes(compat: false);
 }

@@ -15,7 +15,7 @@ public sealed class ConfiguredLimitsTests
         Assert.Contains("ERROR 1040", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("Too many connections", result.StandardError, StringComparison.Ordinal);
         await first.DisposeAsync();
-        result = await MysqlCli.RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "select 1"), r => r.ExitCode == 0);
+        result = await Wait.UntilAsync(() => MysqlCli.RunAsync(gateway, "select 1"), r => r.ExitCode == 0, "the mysql client to get in");
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 

@@ -16,7 +16,7 @@ public sealed class ConnectionLimitsTests
         Assert.Contains("ERROR 1203", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains("Too many connections from '127.0.0.1'", refused.StandardError, StringComparison.Ordinal);
         await first.DisposeAsync();
-        var result = await MysqlCli.RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "select 1"), r => r.ExitCode == 0);
+        var result = await Wait.UntilAsync(() => MysqlCli.RunAsync(gateway, "select 1"), r => r.ExitCode == 0, "the mysql client to get in");
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
@@ -40,7 +40,7 @@ public sealed class ConnectionLimitsTests
         Assert.Contains("ERROR 1129", cli.StandardError, StringComparison.Ordinal);
 
         // After the window the right key logs in again.
-        var after = await MysqlCli.RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "select 1", user: "1201"), r => r.ExitCode == 0);
+        var after = await Wait.UntilAsync(() => MysqlCli.RunAsync(gateway, "select 1", user: "1201"), r => r.ExitCode == 0, "the mysql client to get in");
         Assert.True(after.ExitCode == 0, after.ToString());
         await using var client = await CometQLBackend.OpenAsync(gateway, "1201");
         var status = (await client.RowsAsync("SHOW STATUS LIKE 'comet.cometql.%'")).ToDictionary(r => r[0]!, r => r[1]);
@@ -62,7 +62,7 @@ public sealed class ConnectionLimitsTests
         {
             Assert.True(await silent.IsClosedByServerAsync());
         }
-        var result = await MysqlCli.RetryUntilAsync(() => MysqlCli.RunAsync(gateway, "SHOW STATUS LIKE 'comet.cometql.login.timeouts'"), r => r.ExitCode == 0);
+        var result = await Wait.UntilAsync(() => MysqlCli.RunAsync(gateway, "SHOW STATUS LIKE 'comet.cometql.login.timeouts'"), r => r.ExitCode == 0, "the mysql client to get in");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("comet.cometql.login.timeouts\t1", result.StandardOutput, StringComparison.Ordinal);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Comet.Core;
 using Comet.Core.Engine;
 using Comet.Core.Memory;
+using Comet.Node;
 using Comet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,7 +71,7 @@ public sealed class DrainTests
             services.AddMemoryEngine();
             services.AddSingleton<ICometEngine>(sp => engine.Wrap(sp.GetRequiredService<MemoryEngine>()));
         });
-        await server.Services.GetRequiredService<MemoryEngine>().StartAsync(server.Services.GetRequiredService<ILocalDelivery>(), CancellationToken.None);
+        await server.Services.GetRequiredService<CometNode>().StartAsync(CancellationToken.None);
         var (client, run) = await server.ConnectAsync();
         await using var _ = client;
         await client.LoginAsync();
@@ -126,7 +127,7 @@ public sealed class DrainTests
             public IMessageBus Bus { get; } = GatedProxy.Create(inner.Bus, gate);
             public IPresence Presence { get; } = GatedProxy.Create(inner.Presence, gate);
             public bool IsReady => inner.IsReady;
-            public Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken) => inner.StartAsync(delivery, cancellationToken);
+            public Task StartAsync(ILocalNode node, CancellationToken cancellationToken) => inner.StartAsync(node, cancellationToken);
             public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
         }
     }

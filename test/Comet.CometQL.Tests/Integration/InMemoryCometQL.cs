@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Comet.Core;
+using Comet.Node;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ internal sealed class InMemoryCometQL : IAsyncDisposable
     /// <summary>The host lifetime the handler sees; <see cref="StoppableLifetime.StopApplication"/> starts a drain.</summary>
     public StoppableLifetime Lifetime { get; }
 
-    /// <summary>Core and CometQL services; <paramref name="configure"/> adds the engine (and anything else).</summary>
+    /// <summary>Core, node and CometQL services; <paramref name="configure"/> adds the engine (and anything else).</summary>
     public static InMemoryCometQL Create(Action<IServiceCollection> configure)
     {
         var configuration = new ConfigurationBuilder()
@@ -39,6 +40,7 @@ internal sealed class InMemoryCometQL : IAsyncDisposable
         services.AddSingleton<IHostEnvironment>(new ProductionEnvironment());
         services.AddSingleton<IHostApplicationLifetime>(lifetime);
         services.AddCometCore(configuration);
+        services.AddCometNode();
         services.AddCometQL(configuration);
         configure(services);
         return new InMemoryCometQL(services.BuildServiceProvider(), lifetime);

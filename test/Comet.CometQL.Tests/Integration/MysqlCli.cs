@@ -40,19 +40,4 @@ internal static class MysqlCli
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.StandardOutput;
     }
-
-    /// <summary>Runs until <paramref name="done"/> (e.g. a freed slot, once the server noticed a close), for a bounded time; returns the last result.</summary>
-    public static async Task<ProcessResult> RetryUntilAsync(Func<Task<ProcessResult>> run, Func<ProcessResult, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var result = await run();
-            if (done(result) || DateTime.UtcNow > deadline)
-            {
-                return result;
-            }
-            await Task.Delay(200);
-        }
-    }
 }

@@ -70,7 +70,7 @@ public sealed class StorageFailureTests
         public IMessageBus Bus { get; } = Throwing<IMessageBus>(error);
         public IPresence Presence { get; } = Throwing<IPresence>(error);
         public bool IsReady => false;
-        public Task StartAsync(ILocalDelivery delivery, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StartAsync(ILocalNode node, CancellationToken cancellationToken) => Task.CompletedTask;
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         private static T Throwing<T>(Exception error)

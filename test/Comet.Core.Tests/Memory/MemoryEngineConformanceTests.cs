@@ -1,6 +1,7 @@
 using Comet.Core.Engine;
 using Comet.Core.Options;
 using Comet.Testing.Conformance;
+using Comet.Testing.Engines;
 
 namespace Comet.Core.Tests.Memory;
 

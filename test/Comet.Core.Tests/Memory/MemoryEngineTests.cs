@@ -3,6 +3,7 @@ using Comet.Core.Memory;
 using Comet.Core.Messages;
 using Comet.Core.Options;
 using Comet.Testing.Conformance;
+using Comet.Testing.Engines;
 
 namespace Comet.Core.Tests.Memory;
 
@@ -33,7 +34,7 @@ public sealed class MemoryEngineTests
     {
         using var engine = MemoryEngineFactory.Create();
 
-        await engine.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await engine.StartAsync(new RecordingNode(), CancellationToken.None);
         Assert.True(engine.IsReady);
 
         await engine.StopAsync(CancellationToken.None);
@@ -45,7 +46,7 @@ public sealed class MemoryEngineTests
     {
         var metrics = MemoryEngineFactory.NewMetrics();
         using var engine = MemoryEngineFactory.Create(limits => limits.OfflineQueueLength = 2, metrics);
-        await engine.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await engine.StartAsync(new RecordingNode(), CancellationToken.None);
 
         await engine.Bus.PublishAsync(1, new CometMessage("web_a", "e", "m"));
         await engine.Presence.ConnectAsync(s_connection);
@@ -63,7 +64,7 @@ public sealed class MemoryEngineTests
     public async Task Bad_input_gets_a_clear_error_and_changes_nothing()
     {
         using var engine = MemoryEngineFactory.Create();
-        await engine.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await engine.StartAsync(new RecordingNode(), CancellationToken.None);
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => engine.Users.GetHashesAsync(-1, [5]));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => engine.Users.GetHashesAsync(100_000, [5]));
@@ -81,7 +82,7 @@ public sealed class MemoryEngineTests
     public async Task Pipes_and_users_with_nothing_left_are_given_back()
     {
         using var engine = MemoryEngineFactory.Create();
-        await engine.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await engine.StartAsync(new RecordingNode(), CancellationToken.None);
         var anonymous = s_connection with { ConnectionId = "node:2", UserId = 0 };
 
         await engine.Presence.ConnectAsync(s_connection);
@@ -92,14 +93,13 @@ public sealed class MemoryEngineTests
         await engine.Bus.PublishAsync(1, new CometMessage("web_c", "e", "m"));
         await engine.Bus.SendToUserAsync(1, 7, "e", "m");
 
-        await engine.Presence.DisconnectAsync(s_connection);
-        await engine.Presence.DisconnectAsync(anonymous);
+        await engine.Presence.DisconnectAsync(s_connection, ["web_a", "track_b"]);
+        await engine.Presence.DisconnectAsync(anonymous, ["web_a"]);
         await engine.Pipes.DeleteSettingsAsync(1, "web_c");
         await engine.Bus.ClearQueueAsync(1, 7);
 
         var space = Assert.Single(engine.State.Namespaces);
         Assert.Empty(space.PipeKeys);
-        Assert.Empty(space.Connections);
         Assert.Equal([5L], space.UserKeys); // users_time remembers the last disconnect
     }
 
@@ -108,7 +108,7 @@ public sealed class MemoryEngineTests
     {
         var clock = new ManualTimeProvider();
         using var engine = MemoryEngineFactory.Create(new LimitsOptions(), clock);
-        await engine.StartAsync(new RecordingDelivery(), CancellationToken.None);
+        await engine.StartAsync(new RecordingNode(), CancellationToken.None);
         await engine.Bus.PublishAsync(1, new CometMessage("trust_a", "e", "m"));
         await engine.Bus.SendToUserAsync(1, 7, "e", "m");
         await engine.Users.RevokeTokenAsync(1, "token", null);
@@ -126,7 +126,7 @@ public sealed class MemoryEngineTests
     public async Task Concurrent_senders_and_reconnects_lose_and_duplicate_nothing()
     {
         using var engine = MemoryEngineFactory.Create(limits => limits.OfflineQueueLength = 100_000);
-        var delivery = new RecordingDelivery();
+        var delivery = new RecordingNode();
         delivery.SetLocalConnections(1, 5, 1);
         await engine.StartAsync(delivery, CancellationToken.None);
         var fromQueues = new List<string>();
@@ -146,7 +146,7 @@ public sealed class MemoryEngineTests
                 var connection = s_connection with { ConnectionId = $"node:{round}" };
                 var result = await engine.Presence.ConnectAsync(connection);
                 fromQueues.AddRange(result.QueuedMessages.Select(m => m.Message));
-                await engine.Presence.DisconnectAsync(connection);
+                await engine.Presence.DisconnectAsync(connection, []);
             }
         });
         await Task.WhenAll(senders);

@@ -46,10 +46,10 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
         {
             await using (var client = await RawMySqlClient.ConnectAsync(port))
             {
-                await client.SendAsync(bytes);
+                await client.WriteRawAsync(bytes);
                 client.ShutdownSend();
                 // Whatever came, the server answers with whole packets and then closes.
-                while (await client.ReadPacketAsync() is { } packet)
+                while (await client.TryReadPacketAsync() is { } packet)
                 {
                     Assert.True(packet.Payload.Length > 0, "An empty packet");
                     Assert.True(packet.Payload[0] is 0xFF or 0x00 or 0xFE or 0x01, "Not an answer to a login: " + Convert.ToHexString(packet.Payload));
@@ -80,10 +80,10 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
                 // the connection still serves (a fixed probe could be mimicked by a mutated command's answer).
                 var marker = "fuzzprobe" + (++probes).ToString(CultureInfo.InvariantCulture);
                 var probeRow = new MySqlWire().LengthEncodedString(marker).ToArray();
-                await client.SendAsync([.. MySqlWire.Frame(payload, 0), .. MySqlWire.Frame([(byte)CommandKind.Query, .. Encoding.UTF8.GetBytes($"SELECT '{marker}'")], 0)]);
+                await client.WriteRawAsync([.. MySqlWire.Frame(payload, 0), .. MySqlWire.Frame([(byte)CommandKind.Query, .. Encoding.UTF8.GetBytes($"SELECT '{marker}'")], 0)]);
                 while (true)
                 {
-                    var packet = await client.ReadPacketAsync();
+                    var packet = await client.TryReadPacketAsync();
                     if (packet is null)
                     {
                         // Only QUIT and a (failed) CHANGE_USER may end the connection.
@@ -96,7 +96,7 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
                     }
                     if (packet.Value.Payload.AsSpan().SequenceEqual(probeRow))
                     {
-                        var end = await client.ReadPacketAsync();
+                        var end = await client.TryReadPacketAsync();
                         Assert.True(end is { Payload: [0xFE, ..] }, "The probe's rows did not end with EOF");
                         return;
                     }
@@ -149,14 +149,14 @@ public sealed class CometQLSocketFuzzTests(ITestOutputHelper output)
     private static async Task<RawMySqlClient> LoggedInClientAsync(int port)
     {
         var client = await RawMySqlClient.ConnectAsync(port);
-        await client.LoginAsync(DevId, TestGateway.Password);
-        await client.SendAsync(MySqlWire.Frame(
+        await client.LoginAsync(DevId, TestGateway.Password, RawMySqlClient.MultiStatements);
+        await client.WriteRawAsync(MySqlWire.Frame(
             [(byte)CommandKind.StatementPrepare, .. "INSERT INTO pipes_messages (name, event, message) VALUES (?, ?, ?)"u8], 0));
-        var ok = await client.ReadPacketAsync() ?? throw new InvalidOperationException("No answer to PREPARE");
+        var ok = await client.TryReadPacketAsync() ?? throw new InvalidOperationException("No answer to PREPARE");
         Assert.Equal(0x00, ok.Payload[0]);
         for (var i = 0; i < 4; i++)
         {
-            _ = await client.ReadPacketAsync(); // three parameter definitions and EOF
+            _ = await client.TryReadPacketAsync(); // three parameter definitions and EOF
         }
         return client;
     }

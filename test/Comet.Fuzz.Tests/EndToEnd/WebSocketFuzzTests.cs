@@ -46,10 +46,8 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
     public async Task Mutated_commands_get_a_sys_error_or_an_answer_and_the_connection_keeps_working()
     {
         await using var gateway = await TestGateway.StartAsync(Settings);
-        var (client, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(userId: 0));
-        await using var _c = client;
-        var (publisher, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
-        await using var _p = publisher;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(userId: 0));
+        await using var publisher = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
         var done = 0;
 
         await _fuzz.RunAsync("websocket commands", Mutate.Text(Gen.Elements(ValidCommands), Dictionary), async command =>
@@ -87,7 +85,6 @@ public sealed class WebSocketFuzzTests(ITestOutputHelper output)
                 badRequests++;
                 return;
             }
-            await using var _c = client;
             var first = await client.ReceiveAsync();
             if (first.TryGetProperty("event", out var e) && e.GetString() == "serverInfo")
             {

@@ -59,7 +59,7 @@ public sealed partial class DashboardTests
             CometWebSocketClient.Path("h42", 42, uuid: CometWebSocketClient.NewUuid()));
         await client.ReceiveAsync(Timeout);
         await client.SendAsync("subscription\nweb_dash");
-        await WaitUntilAsync(async () => (await backend.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_dash'")).Count == 1, "the subscription");
+        await Wait.UntilAsync(async () => (await backend.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_dash'")).Count == 1, "the subscription");
         await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_dash', 'e', 'hello')");
         await client.WaitForPipeAsync("web_dash", "e", Timeout);
         await backend.ExecuteAsync("INSERT INTO users_messages (id, event, message) VALUES (42, 'p', 'personal')");
@@ -72,7 +72,7 @@ public sealed partial class DashboardTests
         using var stalled = await RawWebSocket.ConnectAsync(node.HttpPort, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()), receiveBufferSize: 4096);
         Assert.Equal(101, stalled.Status);
         await stalled.SendTextAsync("subscription\nweb_dash");
-        await WaitUntilAsync(async () => (await backend.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_dash'")).Count == 2, "the stalled subscription");
+        await Wait.UntilAsync(async () => (await backend.RowsAsync("SELECT * FROM users_in_pipes WHERE name = 'web_dash'")).Count == 2, "the stalled subscription");
 
         // A refused upgrade: the node admits 2.
         using var third = await RawWebSocket.ConnectAsync(node.HttpPort, CometWebSocketClient.Path(uuid: CometWebSocketClient.NewUuid()));
@@ -80,7 +80,7 @@ public sealed partial class DashboardTests
 
         var payload = new string('x', 8000); // under Comet:CometQL:MaxQueryLength (9,000)
         var metricsUri = new Uri(node.ManagementUri, "/metrics");
-        await WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             for (var i = 0; i < 50; i++)
             {
@@ -114,16 +114,6 @@ public sealed partial class DashboardTests
 
     private static IEnumerable<string> GroupingLabels(string query) =>
         GroupBy().Matches(query).SelectMany(m => m.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
 
     [GeneratedRegex(@"([a-zA-Z_:][a-zA-Z0-9_:]*)\{")]
     private static partial Regex MetricSelector();

@@ -46,7 +46,7 @@ public sealed class ConnectionFloodTests
             Assert.Equal(expectRefusals, admitted.Count < Flood);
 
             await Task.WhenAll(admitted.Select(s => SendAsync(s, "subscription\nweb_flood")));
-            await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_flood") == admitted.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_flood") == admitted.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"all {admitted.Count} admitted connections to be subscribed");
             await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_flood', 'e', 'to everyone')");
             var got = await Task.WhenAll(admitted.Select(s => ReceivesAsync(s, "to everyone")));
@@ -56,7 +56,7 @@ public sealed class ConnectionFloodTests
         {
             await Task.WhenAll(attempts.Where(a => a.Socket is not null).Select(a => CloseAsync(a.Socket!)));
         }
-        await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_flood") == "0", "every flood connection to leave presence");
+        await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_flood") == "0", "every flood connection to leave presence");
 
         // Another address is not held back by the first one's burst.
         using var other = new ClientWebSocket();

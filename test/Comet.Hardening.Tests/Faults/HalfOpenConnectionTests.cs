@@ -19,22 +19,21 @@ public sealed class HalfOpenConnectionTests
         });
         await using var backend = await CometQLBackend.OpenAsync(gateway);
         await backend.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (41, 'halfopen41')");
-        var (watcher, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _w = watcher;
+        await using var watcher = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await watcher.SendAsync("subscription\nuser_status_41");
-        await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("user_status_41") == "1", "the watcher to be subscribed");
+        await Wait.UntilAsync(async () => await backend.SubscribersAsync("user_status_41") == "1", "the watcher to be subscribed");
 
         using var mute = await RawWebSocket.UpgradeAsync(gateway.HttpPort, CometWebSocketClient.Path("halfopen41", 41));
         await mute.SendTextAsync("subscription\nweb_halfopen");
         Assert.Equal("online", (await watcher.WaitForPipeAsync("user_status_41")).GetProperty("event").GetString());
-        await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_halfopen") == "1", "the mute client to be subscribed");
+        await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_halfopen") == "1", "the mute client to be subscribed");
         Assert.Equal("0", await backend.UserTimeAsync(41));
 
         // From now on the client reads nothing: the server's pings pile up unanswered.
         Assert.Equal("offline", (await watcher.WaitForPipeAsync("user_status_41", timeout: TimeSpan.FromSeconds(30))).GetProperty("event").GetString());
         Assert.Equal("0", await backend.SubscribersAsync("web_halfopen"));
         Assert.NotEqual("0", await backend.UserTimeAsync(41));
-        Assert.True(await mute.WaitForServerToCloseAsync(TimeSpan.FromSeconds(30)), "the server closed the TCP connection of the mute peer");
+        Assert.True(await mute.WaitUntilServerClosedAsync(TimeSpan.FromSeconds(30)), "the server closed the TCP connection of the mute peer");
         Assert.True(watcher.IsOpen, "the healthy client is untouched");
     }
 }

@@ -13,8 +13,7 @@ public sealed class OversizedInputTests
     {
         await using var gateway = await TestGateway.StartAsync();
         using var sender = await RawWebSocket.UpgradeAsync(gateway.HttpPort, CometWebSocketClient.Path());
-        var (bystander, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-        await using var _b = bystander;
+        await using var bystander = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         await bystander.SendAsync("subscription\nweb_big");
 
         var chunk = new byte[1 << 20];
@@ -39,17 +38,16 @@ public sealed class OversizedInputTests
         using (var liar = await RawWebSocket.UpgradeAsync(gateway.HttpPort, CometWebSocketClient.Path()))
         {
             await liar.SendTextAsync("subscription\nweb_liar");
-            await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_liar") == "1", "the liar to be subscribed");
+            await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_liar") == "1", "the liar to be subscribed");
             await liar.SendFrameHeaderAsync(0x1, 1L << 40);
             await liar.Stream.WriteAsync(new byte[64 * 1024]);
             // The process would be gone (OutOfMemory) had it tried to allocate the announced size.
-            var (other, _) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-            await using var _o = other;
+            await using var other = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
             await other.SendAsync("pipe_count\nweb_x\nm1");
             Assert.Equal("_answer_pipe_count", (await other.ReceiveAsync()).GetProperty("pipe").GetString());
         }
         // The liar vanished in the middle of its frame: its connection leaves the node.
-        await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_liar") == "0", "the liar to leave the pipe");
+        await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_liar") == "0", "the liar to leave the pipe");
     }
 
     /// <summary>Reads what the server sent on a raw connection (unmasked text frames) for a few seconds.</summary>

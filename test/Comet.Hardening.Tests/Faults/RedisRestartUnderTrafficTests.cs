@@ -30,8 +30,8 @@ public sealed class RedisRestartUnderTrafficTests
         await using var n1 = await GatewayProcess.StartAsync("restart-1", settings);
         await using var n2 = await GatewayProcess.StartAsync("restart-2", settings);
         await CometQLBackend.ExecuteAsync(n1, $"INSERT INTO users_auth (id, hash) VALUES ({User}, 'restart{User}')");
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(n2, CometWebSocketClient.Path($"restart{User}", User));
-        await using var _ = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(n2, CometWebSocketClient.Path($"restart{User}", User));
+        var info = client.ServerInfo;
         Assert.True(info.GetProperty("authorized").GetBoolean());
 
         var sent = new ConcurrentQueue<int>();
@@ -66,7 +66,7 @@ public sealed class RedisRestartUnderTrafficTests
         await ReceiveAsync(client, received, sent.ToList());
         redis.Kill();
         Volatile.Write(ref paused, 0);
-        await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref failed) >= 3), "INSERTs to fail while Redis is down");
+        await Wait.UntilAsync(() => Task.FromResult(Volatile.Read(ref failed) >= 3), "INSERTs to fail while Redis is down");
         await redis.RestartAsync();
         var before = sent.Count;
         await WaitForSentAsync(sent, before + 100);
@@ -98,5 +98,5 @@ public sealed class RedisRestartUnderTrafficTests
     }
 
     private static Task WaitForSentAsync(ConcurrentQueue<int> sent, int count) =>
-        Eventually.HoldsAsync(() => Task.FromResult(sent.Count >= count), $"{count} personal messages to be sent", TimeSpan.FromSeconds(120));
+        Wait.UntilAsync(() => Task.FromResult(sent.Count >= count), $"{count} personal messages to be sent", TimeSpan.FromSeconds(120));
 }

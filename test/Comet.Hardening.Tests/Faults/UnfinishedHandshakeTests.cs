@@ -28,13 +28,13 @@ public sealed class UnfinishedHandshakeTests
                 stalled.Add(await RawWebSocket.SendRequestAsync(gateway.HttpPort, RawWebSocket.UpgradeHead(CometWebSocketClient.Path())));
             }
 
-            var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
-            await using var _ = client;
+            await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
+            var info = client.ServerInfo;
             Assert.Equal("serverInfo", info.GetProperty("event").GetString());
 
             // 25 s: generous for the configured 2 s, and short of Kestrel's default 30 s, so the test
             // fails if the Kestrel:Limits section stopped being applied.
-            var closed = await Task.WhenAll(stalled.Select(s => s.WaitForServerToCloseAsync(TimeSpan.FromSeconds(25))));
+            var closed = await Task.WhenAll(stalled.Select(s => s.WaitUntilServerClosedAsync(TimeSpan.FromSeconds(25))));
             Assert.All(closed, Assert.True);
             Assert.True(client.IsOpen, "a finished connection is not affected by the header timeout");
         }

@@ -23,12 +23,12 @@ public sealed class RedisAuthTests
         using var http = new HttpClient();
 
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(good.HttpUri, "/health/ready"))).StatusCode);
-        var (client, info) = await CometWebSocketClient.ConnectAndGreetAsync(good, CometWebSocketClient.Path());
-        await using var _ = client;
+        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(good, CometWebSocketClient.Path());
+        var info = client.ServerInfo;
         await client.SendAsync("subscription\nweb_auth");
         await using (var backend = await CometQLBackend.OpenAsync(ConnectionString(good)))
         {
-            await Eventually.HoldsAsync(async () => await backend.SubscribersAsync("web_auth") == "1", "the subscription to reach Redis");
+            await Wait.UntilAsync(async () => await backend.SubscribersAsync("web_auth") == "1", "the subscription to reach Redis");
         }
         await CometQLBackend.ExecuteOnceAsync(ConnectionString(good), "INSERT INTO pipes_messages (name, event, message) VALUES ('web_auth', 'e', 'through an authenticated Redis')");
         Assert.Equal("through an authenticated Redis", (await client.WaitForPipeAsync("web_auth")).GetProperty("data").GetString());

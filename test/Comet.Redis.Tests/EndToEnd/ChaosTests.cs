@@ -19,7 +19,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
     [Fact]
     public async Task Every_personal_message_arrives_exactly_once_in_order_through_reconnects_a_killed_node_and_killed_pubsub()
     {
-        await using var cluster = await GatewayCluster.StartAsync(redis.Server, 3);
+        await using var cluster = await GatewayProcessCluster.StartAsync(redis.Server.Configuration, 3);
         var alive = new List<GatewayProcess>(cluster.Nodes);
         var received = Enumerable.Range(0, Users + 1).Select(_ => new ConcurrentQueue<int>()).ToArray();
         var sent = new int[Users + 1];
@@ -59,7 +59,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
             Assert.Equal(Enumerable.Range(1, sent[user]), received[user]);
         }
         // The killed node's connections left presence: nobody is online any more.
-        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(alive[0], "SELECT id, time FROM users_time WHERE id IN (1,2,3,4,5,6)"),
+        await Wait.UntilAsync(() => CometQLBackend.RowsAsync(alive[0], "SELECT id, time FROM users_time WHERE id IN (1,2,3,4,5,6)"),
             rows => rows.All(r => r[1] != "0"), "every user to be offline after the clients stopped", TimeSpan.FromSeconds(10));
     }
 
@@ -79,7 +79,7 @@ public sealed class ChaosTests(RedisFixture redis) : IClassFixture<RedisFixture>
 
     private static async Task WaitUntilAllArrivedAsync(ConcurrentQueue<int>[] received, int[] sent, string phase)
     {
-        await TestWait.UntilAsync(
+        await Wait.UntilAsync(
             () => Enumerable.Range(1, Users).Select(u => (User: u, Received: received[u].Count, Sent: sent[u], Missing: Missing(received[u], sent[u]))).ToList(),
             list => list.All(x => x.Received >= x.Sent),
             $"every message of {phase} to arrive",

@@ -13,7 +13,7 @@ public sealed class SameNameRestartTests(RedisFixture redis) : IClassFixture<Red
     [Fact]
     public async Task The_dead_process_is_reaped_and_the_new_one_starts_clean()
     {
-        await using var cluster = await GatewayCluster.StartAsync(redis.Server, 2);
+        await using var cluster = await GatewayProcessCluster.StartAsync(redis.Server.Configuration, 2);
         var (n1, n2) = (cluster.Nodes[0], cluster.Nodes[1]);
         await CometQLBackend.ExecuteAsync(n2, "INSERT INTO users_auth (id, hash) VALUES (31, 'h31')");
         await using var watcher = await CometWebSocketClient.ConnectAsync(n2);
@@ -22,7 +22,7 @@ public sealed class SameNameRestartTests(RedisFixture redis) : IClassFixture<Red
         var before = await CometWebSocketClient.ConnectAsync(n1, 31, "h31");
         await before.WaitForAsync(m => m.GetProperty("event").GetString() == "serverInfo");
         await before.SendAsync("subscription\nweb_restart");
-        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n2, "SELECT name, users FROM pipes WHERE name = 'web_restart'"),
+        await Wait.UntilAsync(() => CometQLBackend.RowsAsync(n2, "SELECT name, users FROM pipes WHERE name = 'web_restart'"),
             rows => rows.Single()[1] == "2", "both subscribers to count");
         for (var i = 1; i <= 5; i++)
         {
@@ -58,7 +58,7 @@ public sealed class SameNameRestartTests(RedisFixture redis) : IClassFixture<Red
 
         // The dead process's connection leaves presence within the lease: two subscribers again (the watcher
         // and the new connection), and the user still online through its new connection.
-        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n2, "SELECT name, users FROM pipes WHERE name = 'web_restart'"),
+        await Wait.UntilAsync(() => CometQLBackend.RowsAsync(n2, "SELECT name, users FROM pipes WHERE name = 'web_restart'"),
             rows => rows.Single()[1] == "2", "the dead connection to leave the pipe", TimeSpan.FromSeconds(10));
         Assert.Equal([["31", "0"]], await CometQLBackend.RowsAsync(n2, "SELECT id, time FROM users_time WHERE id = 31"));
         await before.DisposeAsync();

@@ -9,14 +9,14 @@ public sealed class ThreeGatewayTests(RedisFixture redis) : IClassFixture<RedisF
     [Fact]
     public async Task Pipes_personal_messages_presence_and_counts_work_across_three_gateways()
     {
-        await using var cluster = await GatewayCluster.StartAsync(redis.Server, 3);
+        await using var cluster = await GatewayProcessCluster.StartAsync(redis.Server.Configuration, 3);
         var (n1, n2, n3) = (cluster.Nodes[0], cluster.Nodes[1], cluster.Nodes[2]);
         await CometQLBackend.ExecuteAsync(n2, "INSERT INTO users_auth (id, hash) VALUES (5, 'hash5')");
 
         await using var reader = await CometWebSocketClient.ConnectAsync(n1);
         await reader.WaitForAsync(m => m.GetProperty("event").GetString() == "serverInfo");
         await reader.SendAsync("subscription\nweb_news\nuser_status_5");
-        await TestWait.UntilAsync(() => CometQLBackend.RowsAsync(n3, "SELECT * FROM pipes WHERE name IN ('web_news')"),
+        await Wait.UntilAsync(() => CometQLBackend.RowsAsync(n3, "SELECT * FROM pipes WHERE name IN ('web_news')"),
             rows => rows.Count == 1 && rows[0][1] == "1", "web_news to count one subscriber from node n3");
 
         await using var user = await CometWebSocketClient.ConnectAsync(n3, 5, "hash5");

@@ -40,17 +40,15 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
 
     private async Task RunAsync(RedisTopology topology)
     {
-        var prefix = RedisFixture.NewPrefix();
-        var nodes = await Task.WhenAll(Enumerable.Range(1, 3).Select(i => GatewayProcess.StartAsync($"chaos{i}{prefix}", new Dictionary<string, string>
+        await using var cluster = await GatewayProcessCluster.StartAsync(topology.Configuration, 3, new Dictionary<string, string>
         {
-            ["Comet:Redis:Configuration"] = topology.Configuration,
-            ["Comet:Redis:Prefix"] = prefix,
             ["Comet:Redis:HeartbeatInterval"] = "00:00:00.500",
             ["Comet:Redis:NodeLeaseTtl"] = Lease.ToString(),
             ["Logging:Console:TimestampFormat"] = "HH:mm:ss.fff ",
             // Every personal delivery is logged (PersonalInbox), so a missing message can be traced.
             ["Logging:LogLevel:Comet.Redis"] = "Debug",
-        })));
+        });
+        var (nodes, prefix) = (cluster.Nodes, cluster.Prefix);
         var alive = new List<GatewayProcess>(nodes);
         GatewayProcess PickLive()
         {
@@ -202,13 +200,6 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
             output.WriteLine(topology.Logs());
             throw;
         }
-        finally
-        {
-            foreach (var node in nodes)
-            {
-                await node.DisposeAsync();
-            }
-        }
     }
 
     /// <summary>Waits until users_time says every user is online and the pipe counts each user once (users_in_pipes too).</summary>
@@ -220,7 +211,7 @@ public sealed class TopologyChaosTests(ITestOutputHelper output)
             node = alive[0];
         }
         var ids = string.Join(',', UserIds);
-        await TestWait.UntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             try
             {

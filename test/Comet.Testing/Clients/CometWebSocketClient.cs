@@ -29,6 +29,9 @@ public sealed class CometWebSocketClient : IAsyncDisposable
         _pump = Task.Run(PumpAsync);
     }
 
+    /// <summary>The serverInfo greeting, once <see cref="ConnectAndGreetAsync(Uri, string)"/> read it.</summary>
+    public JsonElement ServerInfo { get; private set; }
+
     /// <summary>Every raw frame received so far (lock it while reading).</summary>
     public List<string> Frames { get; } = [];
 
@@ -84,21 +87,29 @@ public sealed class CometWebSocketClient : IAsyncDisposable
     public static Task<CometWebSocketClient> ConnectAsync(Uri baseUri, long userId = 0, string session = "", int devId = 0, string? uuid = null) =>
         ConnectAsync(baseUri, Path(session, userId, devId, uuid: uuid ?? NewUuid()));
 
-    /// <summary>Connects and reads the serverInfo greeting.</summary>
-    public static Task<(CometWebSocketClient Client, JsonElement ServerInfo)> ConnectAndGreetAsync(TestGateway gateway, string path) =>
+    /// <summary>Connects and reads the serverInfo greeting (<see cref="ServerInfo"/>); dispose the client to close it.</summary>
+    public static Task<CometWebSocketClient> ConnectAndGreetAsync(TestGateway gateway, string path) =>
         ConnectAndGreetAsync(new Uri("ws://127.0.0.1:" + gateway.HttpPort), path);
 
-    /// <summary>Connects and reads the serverInfo greeting.</summary>
-    public static Task<(CometWebSocketClient Client, JsonElement ServerInfo)> ConnectAndGreetAsync(GatewayProcess node, string path) =>
+    /// <inheritdoc cref="ConnectAndGreetAsync(TestGateway, string)"/>
+    public static Task<CometWebSocketClient> ConnectAndGreetAsync(GatewayProcess node, string path) =>
         ConnectAndGreetAsync(node.WebSocketUri, path);
 
-    /// <summary>Connects and reads the serverInfo greeting.</summary>
-    public static async Task<(CometWebSocketClient Client, JsonElement ServerInfo)> ConnectAndGreetAsync(Uri baseUri, string path)
+    /// <inheritdoc cref="ConnectAndGreetAsync(TestGateway, string)"/>
+    public static async Task<CometWebSocketClient> ConnectAndGreetAsync(Uri baseUri, string path)
     {
         var client = await ConnectAsync(baseUri, path);
-        var info = await client.ReceiveAsync();
-        Assert.Equal("serverInfo", info.GetProperty("event").GetString());
-        return (client, info);
+        try
+        {
+            client.ServerInfo = await client.ReceiveAsync();
+            Assert.Equal("serverInfo", client.ServerInfo.GetProperty("event").GetString());
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+        return client;
     }
 
     /// <summary>True when the message is on <paramref name="pipe"/> (messages without a pipe never are).</summary>

@@ -32,8 +32,8 @@ public abstract partial class EngineConformanceTests
             await engine.Bus.SendToUserAsync(devId, 5, "event", $"m{i}");
         }
 
-        var first = await engine.Presence.ConnectAsync(NewConnection(devId, 5));
-        var second = await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        var first = await ConnectAsync(engine, NewConnection(devId, 5));
+        var second = await ConnectAsync(engine, NewConnection(devId, 5));
 
         Assert.True(first.Accepted);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => $"m{i}"), first.QueuedMessages.Select(m => m.Message));
@@ -65,7 +65,7 @@ public abstract partial class EngineConformanceTests
         await engine.Bus.SendToUserAsync(devId, 5, "event", "new");
 
         await EventuallyAsync(() => engine.Bus.GetQueueAsync(devId, 5), queue => queue.Count == 1, "the old message to expire");
-        var connected = await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        var connected = await ConnectAsync(engine, NewConnection(devId, 5));
         Assert.Equal(["new"], connected.QueuedMessages.Select(m => m.Message));
     }
 
@@ -78,7 +78,7 @@ public abstract partial class EngineConformanceTests
         await engine.Bus.ClearQueueAsync(devId, 5);
 
         Assert.Empty(await engine.Bus.GetQueueAsync(devId, 5));
-        Assert.Empty((await engine.Presence.ConnectAsync(NewConnection(devId, 5))).QueuedMessages);
+        Assert.Empty((await ConnectAsync(engine, NewConnection(devId, 5))).QueuedMessages);
     }
 
     [Fact]
@@ -86,8 +86,8 @@ public abstract partial class EngineConformanceTests
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
         delivery.SetLocalConnections(devId, 5, 2);
-        await engine.Presence.ConnectAsync(NewConnection(devId, 5));
-        await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        await ConnectAsync(engine, NewConnection(devId, 5));
+        await ConnectAsync(engine, NewConnection(devId, 5));
 
         await engine.Bus.SendToUserAsync(devId, 5, "newMessage", "{\"text\":\"hi\"}");
 
@@ -103,7 +103,7 @@ public abstract partial class EngineConformanceTests
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
         delivery.SetLocalConnections(devId, 5, 0);
-        await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        await ConnectAsync(engine, NewConnection(devId, 5));
 
         await engine.Bus.SendToUserAsync(devId, 5, "event", "kept");
 
@@ -116,7 +116,7 @@ public abstract partial class EngineConformanceTests
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
         delivery.SetLocalConnections(devId, 5, 1);
-        await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        await ConnectAsync(engine, NewConnection(devId, 5));
         var expected = Enumerable.Range(1, 30).Select(i => $"m{i}").ToArray();
 
         foreach (var text in expected)
@@ -143,7 +143,7 @@ public abstract partial class EngineConformanceTests
             }
         });
         await Task.Delay(1);
-        var connected = await engine.Presence.ConnectAsync(NewConnection(devId, 5));
+        var connected = await ConnectAsync(engine, NewConnection(devId, 5));
         await sending;
 
         // Sent before the connection registered: in the queue it took. After: delivered live. In order.
@@ -162,8 +162,8 @@ public abstract partial class EngineConformanceTests
     public async Task Closing_a_user_reaches_the_node_with_the_credential()
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
-        await engine.Presence.ConnectAsync(NewConnection(devId, 5, credential: "revoked-jwt"));
-        await engine.Presence.ConnectAsync(NewConnection(devId, 6));
+        await ConnectAsync(engine, NewConnection(devId, 5, credential: "revoked-jwt"));
+        await ConnectAsync(engine, NewConnection(devId, 6));
 
         await engine.Bus.CloseUserAsync(devId, 5, "revoked-jwt");
         await engine.Bus.CloseUserAsync(devId, 6, null);

@@ -27,7 +27,7 @@ public abstract partial class EngineConformanceTests
         Assert.False((await engine.Presence.ConnectAsync(NewConnection(devId, 5))).Accepted);
         Assert.True((await engine.Presence.ConnectAsync(NewConnection(devId, 6))).Accepted);
 
-        await engine.Presence.DisconnectAsync(first);
+        await engine.Presence.DisconnectAsync(first, []);
         Assert.True((await engine.Presence.ConnectAsync(NewConnection(devId, 5))).Accepted);
     }
 
@@ -71,11 +71,11 @@ public abstract partial class EngineConformanceTests
         await QuietAsync();
         Assert.Equal([PresenceEvents.UserOnline(5)], delivery.MessagesOn(devId, status));
 
-        await engine.Presence.DisconnectAsync(a);
+        await engine.Presence.DisconnectAsync(a, []);
         await QuietAsync();
         Assert.Single(delivery.MessagesOn(devId, status));
 
-        await engine.Presence.DisconnectAsync(b);
+        await engine.Presence.DisconnectAsync(b, []);
         await EventuallyAsync(() => delivery.MessagesOn(devId, status), list => list.Count > 1, "the offline event");
         await QuietAsync();
         Assert.Equal([PresenceEvents.UserOnline(5), PresenceEvents.UserOffline(5)], delivery.MessagesOn(devId, status));
@@ -88,7 +88,7 @@ public abstract partial class EngineConformanceTests
         var status = PipeNames.UserStatus(5);
         var first = NewConnection(devId, 5);
         await engine.Presence.ConnectAsync(first);
-        await engine.Presence.DisconnectAsync(first);
+        await engine.Presence.DisconnectAsync(first, []);
 
         await engine.Presence.ConnectAsync(NewConnection(devId, 5));
 
@@ -104,7 +104,7 @@ public abstract partial class EngineConformanceTests
         var connection = NewConnection(devId, 0);
 
         await engine.Presence.ConnectAsync(connection);
-        await engine.Presence.DisconnectAsync(connection);
+        await engine.Presence.DisconnectAsync(connection, []);
         await QuietAsync();
 
         Assert.Empty(delivery.MessagesOn(devId, PipeNames.UserStatus(0)));
@@ -124,7 +124,7 @@ public abstract partial class EngineConformanceTests
         // users_time comes from the engine's clock, not from storage expiry: moving the clock is enough.
         clock.Advance(TimeSpan.FromSeconds(100));
         var leftAt = clock.UnixSeconds;
-        await engine.Presence.DisconnectAsync(connection);
+        await engine.Presence.DisconnectAsync(connection, []);
         var time = Assert.Single(await engine.Presence.GetUserTimesAsync(devId, [5])).Time;
         Assert.InRange(time, leftAt, leftAt + 1);
     }
@@ -137,17 +137,17 @@ public abstract partial class EngineConformanceTests
         await engine.Presence.ConnectAsync(a);
         await engine.Presence.ConnectAsync(b);
 
-        await engine.Presence.DisconnectAsync(a);
-        await engine.Presence.DisconnectAsync(a);
-        await engine.Presence.DisconnectAsync(NewConnection(devId, 5));
-        await engine.Presence.DisconnectAsync(NewConnection(devId, 0));
+        await engine.Presence.DisconnectAsync(a, []);
+        await engine.Presence.DisconnectAsync(a, []);
+        await engine.Presence.DisconnectAsync(NewConnection(devId, 5), []);
+        await engine.Presence.DisconnectAsync(NewConnection(devId, 0), []);
         await QuietAsync();
 
         Assert.Equal([new UserTime(5, 0)], await engine.Presence.GetUserTimesAsync(devId, [5]));
         Assert.DoesNotContain(PresenceEvents.UserOffline(5), delivery.MessagesOn(devId, PipeNames.UserStatus(5)));
 
-        await engine.Presence.DisconnectAsync(b);
-        await engine.Presence.DisconnectAsync(b);
+        await engine.Presence.DisconnectAsync(b, []);
+        await engine.Presence.DisconnectAsync(b, []);
         await EventuallyAsync(() => delivery.MessagesOn(devId, PipeNames.UserStatus(5)), list => list.Count > 1, "the offline event");
         await QuietAsync();
         Assert.Single(delivery.MessagesOn(devId, PipeNames.UserStatus(5)), m => m.Event == PresenceEvents.Offline);

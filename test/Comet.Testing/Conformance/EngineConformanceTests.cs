@@ -67,9 +67,9 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
         var clock = new ManualTimeProvider();
         var engine = await CreateEngineAsync(limits, clock);
         _engines.Add(engine);
-        var delivery = new RecordingDelivery();
-        await engine.StartAsync(delivery, CancellationToken.None);
-        return new EngineUnderTest(engine, delivery, clock, NewDevId());
+        var node = new RecordingNode();
+        await engine.StartAsync(node, CancellationToken.None);
+        return new EngineUnderTest(engine, node, clock, NewDevId());
     }
 
     /// <summary>A dev_id no other test in this process uses.</summary>
@@ -83,26 +83,23 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
         new(devId, $"test-node:{Interlocked.Increment(ref s_nextConnection)}", userId, uuid, "xunit", "127.0.0.1",
             "http://localhost", "en", credential);
 
-    /// <summary>Reads until <paramref name="done"/> holds or <see cref="DeliveryTimeout"/> passes; fails with the last value.</summary>
-    protected async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    /// <summary>Connects the way the node does: listening to the user's personal messages and close
+    /// requests first (an engine hands a node only what it listens to). The listening lasts until the
+    /// engine stops.</summary>
+    protected static async Task<ConnectResult> ConnectAsync(ICometEngine engine, ClientRecord connection)
     {
-        ArgumentNullException.ThrowIfNull(read);
-        ArgumentNullException.ThrowIfNull(done);
-        var deadline = DateTime.UtcNow + DeliveryTimeout;
-        while (true)
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(connection);
+        if (connection.UserId > 0)
         {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-            if (DateTime.UtcNow >= deadline)
-            {
-                Assert.Fail($"Timed out after {DeliveryTimeout.TotalSeconds} s waiting for {what}; last seen: {Describe(value)}");
-            }
-            await Task.Delay(20);
+            _ = await engine.Bus.ListenToUserAsync(connection.DevId, connection.UserId);
         }
+        return await engine.Presence.ConnectAsync(connection);
     }
+
+    /// <summary>Reads until <paramref name="done"/> holds or <see cref="DeliveryTimeout"/> passes; fails with the last value.</summary>
+    protected Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what) =>
+        Wait.UntilAsync(read, done, what, DeliveryTimeout);
 
     /// <summary><see cref="EventuallyAsync{T}(Func{Task{T}}, Func{T, bool}, string)"/> for a synchronous read.</summary>
     protected Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> done, string what) =>
@@ -110,14 +107,7 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
 
     /// <summary>Waits out <see cref="QuietPeriod"/> so that a late duplicate would show.</summary>
     protected Task QuietAsync() => QuietPeriod <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(QuietPeriod);
-
-    private static string Describe<T>(T value) => value switch
-    {
-        System.Collections.IEnumerable items and not string =>
-            "[" + string.Join(", ", items.Cast<object?>().Select(item => item?.ToString())) + "]",
-        _ => value?.ToString() ?? "null",
-    };
 }
 
-/// <summary>A started engine, the delivery it calls, the clock it reads and the dev_id the test uses.</summary>
-public sealed record EngineUnderTest(ICometEngine Engine, RecordingDelivery Delivery, ManualTimeProvider Clock, int DevId);
+/// <summary>A started engine, the node it delivers to, the clock it reads and the dev_id the test uses.</summary>
+public sealed record EngineUnderTest(ICometEngine Engine, RecordingNode Node, ManualTimeProvider Clock, int DevId);

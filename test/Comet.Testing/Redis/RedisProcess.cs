@@ -49,21 +49,19 @@ public sealed class RedisProcess : IDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        await Wait.UntilAsync(async () =>
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync("127.0.0.1", Port);
-                return;
+                return true;
             }
             catch (SocketException)
             {
-                await Task.Delay(25);
+                return false;
             }
-        }
-        throw new TimeoutException($"redis-server did not listen on {Port} within 10 s.");
+        }, $"redis-server to listen on {Port}", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>SIGKILL: no goodbye to replicas, sentinels or cluster peers.</summary>

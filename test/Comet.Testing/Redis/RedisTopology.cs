@@ -87,29 +87,19 @@ public abstract class RedisTopology : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    protected static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+    protected static Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan timeout) =>
+        Wait.UntilAsync(async () =>
         {
             try
             {
-                if (await condition())
-                {
-                    return;
-                }
+                return await condition();
             }
             catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
                 // A server that is down or busy: ask again.
+                return false;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The Redis topology did not get there in {timeout.TotalSeconds} s: {what}");
-            }
-            await Task.Delay(20);
-        }
-    }
+        }, "the Redis topology: " + what, timeout);
 
     protected static async Task<string> RoleAsync(RedisProcess server) =>
         (string)((object?[])(await RespClient.ExecuteAsync(server.Port, TimeSpan.FromSeconds(1), "ROLE"))!)[0]!;

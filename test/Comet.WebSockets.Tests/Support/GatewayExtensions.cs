@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Comet.Core.Engine;
-using Comet.Core.Hub;
 using Comet.Core.Options;
+using Comet.Node;
+using Comet.WebSockets.Admission;
 using Comet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,11 @@ public static class GatewayExtensions
 {
     public static ICometEngine Engine(this TestGateway gateway) => gateway.Services.GetRequiredService<ICometEngine>();
 
-    /// <summary>Node 1's hub of local connections; pin clients with <see cref="TestGateway.Node"/> to use it in cluster mode.</summary>
-    public static LocalHub Hub(this TestGateway gateway) => gateway.Services.GetRequiredService<LocalHub>();
+    /// <summary>Node 1's <see cref="CometNode"/>; pin clients with <see cref="TestGateway.Node"/> to use it in cluster mode.</summary>
+    public static CometNode CometNode(this TestGateway gateway) => gateway.Services.GetRequiredService<CometNode>();
+
+    /// <summary>Node 1's count of clients closed because their send queue overflowed.</summary>
+    public static long SlowConsumers(this TestGateway gateway) => gateway.Services.GetRequiredService<WebSocketLimitMetrics>().SlowConsumers;
 
     /// <summary>The configured node name of node 1 (of the only node for a <see cref="TestGateway.Node"/> view).</summary>
     public static string NodeName(this TestGateway gateway) => gateway.Services.GetRequiredService<IOptions<CometOptions>>().Value.NodeName;
@@ -35,20 +39,5 @@ public static class GatewayExtensions
         }
         Assert.InRange(time.GetInt64(), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
         return text.Replace("\"message_send_time\":" + time.GetRawText(), "\"message_send_time\":0", StringComparison.Ordinal);
-    }
-
-    /// <summary>Waits until a condition on the gateway holds (presence updates are asynchronous to the client).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition())
-            {
-                return;
-            }
-            await Task.Delay(25);
-        }
-        Assert.Fail("Timed out waiting until " + what);
     }
 }

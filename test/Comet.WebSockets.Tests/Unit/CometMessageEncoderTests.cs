@@ -1,6 +1,7 @@
 using System.Text;
-using Comet.Core.Hub;
 using Comet.Core.Messages;
+using Comet.Node;
+using Comet.WebSockets.Delivery;
 
 namespace Comet.WebSockets.Tests.Unit;
 
@@ -50,7 +51,7 @@ public sealed class CometMessageEncoderTests
     [Fact]
     public void A_shared_message_encodes_compat_lazily_and_once()
     {
-        var outbound = OutboundMessage.Shared(new CometMessage("p", "e", "x"));
+        var outbound = OutboundMessage.For(new SharedMessage(new CometMessage("p", "e", "x")));
 
         var first = outbound.GetBytes(compat: true);
         var second = outbound.GetBytes(compat: true);

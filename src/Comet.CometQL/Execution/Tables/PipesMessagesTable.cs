@@ -35,7 +35,7 @@ internal sealed class PipesMessagesTable : CometQLTable
             {
                 break;
             }
-            var log = await context.Engine.Pipes.GetLogAsync(context.DevId, pipe, MaxLogRows);
+            var log = await context.Node.Pipes.GetLogAsync(context.DevId, pipe, MaxLogRows);
             for (var i = 0; i < log.Count; i++)
             {
                 var entry = log[i];
@@ -61,7 +61,7 @@ internal sealed class PipesMessagesTable : CometQLTable
         // The engine counts every publish (CometMetrics.PipeMessagePublished), whichever transport asked.
         foreach (var message in messages)
         {
-            await context.Engine.Bus.PublishAsync(context.DevId, message);
+            await context.Node.PublishAsync(context.DevId, message);
         }
         return OkResult.Empty;
     }
@@ -78,7 +78,7 @@ internal sealed class PipesMessagesTable : CometQLTable
         {
             foreach (var pipe in Values.DistinctPipeNames(names))
             {
-                await context.Engine.Pipes.ClearLogAsync(context.DevId, pipe);
+                await context.Node.Pipes.ClearLogAsync(context.DevId, pipe);
             }
         }
         if (ids is not null)
@@ -86,7 +86,7 @@ internal sealed class PipesMessagesTable : CometQLTable
             var entryIds = Values.Texts(ids, 128);
             if (entryIds.Count > 0)
             {
-                await context.Engine.Pipes.DeleteLogEntriesAsync(context.DevId, entryIds);
+                await context.Node.Pipes.DeleteLogEntriesAsync(context.DevId, entryIds);
             }
         }
         return OkResult.Empty;

@@ -20,7 +20,7 @@ internal sealed class PipesSettingsTable : CometQLTable
         {
             return rows;
         }
-        foreach (var setting in await context.Engine.Pipes.GetSettingsAsync(context.DevId, names))
+        foreach (var setting in await context.Node.Pipes.GetSettingsAsync(context.DevId, names))
         {
             rows.Add([setting.Pipe, Text(setting.LogLength)]);
         }
@@ -37,7 +37,7 @@ internal sealed class PipesSettingsTable : CometQLTable
         }
         foreach (var (pipe, length) in settings)
         {
-            await context.Engine.Pipes.SetLogLengthAsync(context.DevId, pipe, length);
+            await context.Node.Pipes.SetLogLengthAsync(context.DevId, pipe, length);
         }
         return new OkResult((ulong)rows.Count, 0);
     }
@@ -46,7 +46,7 @@ internal sealed class PipesSettingsTable : CometQLTable
     {
         foreach (var pipe in Values.DistinctPipeNames(KeyValues(where, "name")))
         {
-            await context.Engine.Pipes.DeleteSettingsAsync(context.DevId, pipe);
+            await context.Node.Pipes.DeleteSettingsAsync(context.DevId, pipe);
         }
         return OkResult.Empty;
     }

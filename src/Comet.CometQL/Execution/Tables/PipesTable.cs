@@ -20,7 +20,7 @@ internal sealed class PipesTable : CometQLTable
         {
             return rows;
         }
-        foreach (var count in await context.Engine.Presence.CountSubscribersAsync(context.DevId, names))
+        foreach (var count in await context.Node.CountSubscribersAsync(context.DevId, names))
         {
             rows.Add([count.Pipe, Text(count.Count)]);
         }

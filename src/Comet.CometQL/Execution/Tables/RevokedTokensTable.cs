@@ -32,7 +32,7 @@ internal sealed class RevokedTokensTable : CometQLTable
                 return [];
             }
         }
-        var revoked = await context.Engine.Users.GetRevokedTokensAsync(context.DevId, tokens, MaxListedTokens);
+        var revoked = await context.Node.Users.GetRevokedTokensAsync(context.DevId, tokens, MaxListedTokens);
         var rows = new List<string?[]>(revoked.Count);
         foreach (var token in revoked)
         {
@@ -59,11 +59,11 @@ internal sealed class RevokedTokensTable : CometQLTable
         {
             var token = row[0].Text;
             var jwt = await context.Jwt.ValidateAsync(context.DevId, token);
-            await context.Engine.Users.RevokeTokenAsync(context.DevId, token, jwt.IsValid ? jwt.Expires : null);
+            await context.Node.Users.RevokeTokenAsync(context.DevId, token, jwt.IsValid ? jwt.Expires : null);
             if (jwt.IsValid)
             {
-                await context.Engine.Users.DeleteHashAsync(context.DevId, jwt.UserId);
-                await context.Engine.Bus.CloseUserAsync(context.DevId, jwt.UserId, token);
+                await context.Node.Users.DeleteHashAsync(context.DevId, jwt.UserId);
+                await context.Node.CloseUserAsync(context.DevId, jwt.UserId, token);
             }
         }
         return new OkResult(1, 1);
@@ -73,7 +73,7 @@ internal sealed class RevokedTokensTable : CometQLTable
     {
         foreach (var token in Values.Texts(KeyValues(where, "token"), CometJwtValidator.MaxTokenLength))
         {
-            await context.Engine.Users.DeleteRevokedTokenAsync(context.DevId, token);
+            await context.Node.Users.DeleteRevokedTokenAsync(context.DevId, token);
         }
         return OkResult.Empty;
     }

@@ -23,7 +23,7 @@ internal sealed class UsersAuthTable : CometQLTable
         {
             return rows;
         }
-        foreach (var hash in await context.Engine.Users.GetHashesAsync(context.DevId, ids))
+        foreach (var hash in await context.Node.Users.GetHashesAsync(context.DevId, ids))
         {
             rows.Add([Text(hash.UserId), hash.Value]);
         }
@@ -50,7 +50,7 @@ internal sealed class UsersAuthTable : CometQLTable
         }
         foreach (var (id, hash) in hashes)
         {
-            await context.Engine.Users.SetHashAsync(context.DevId, id, hash);
+            await context.Node.Users.SetHashAsync(context.DevId, id, hash);
         }
         return new OkResult((ulong)rows.Count, (ulong)hashes[0].Id);
     }
@@ -59,8 +59,8 @@ internal sealed class UsersAuthTable : CometQLTable
     {
         foreach (var id in Values.UserIds(KeyValues(where, "id"), 1))
         {
-            await context.Engine.Users.DeleteHashAsync(context.DevId, id);
-            await context.Engine.Bus.CloseUserAsync(context.DevId, id, null);
+            await context.Node.Users.DeleteHashAsync(context.DevId, id);
+            await context.Node.CloseUserAsync(context.DevId, id, null);
         }
         return OkResult.Empty;
     }

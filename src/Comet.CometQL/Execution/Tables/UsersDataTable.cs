@@ -20,7 +20,7 @@ internal sealed class UsersDataTable : CometQLTable
         {
             return rows;
         }
-        foreach (var data in await context.Engine.Users.GetDataAsync(context.DevId, ids))
+        foreach (var data in await context.Node.Users.GetDataAsync(context.DevId, ids))
         {
             rows.Add([Text(data.UserId), data.Value]);
         }
@@ -36,7 +36,7 @@ internal sealed class UsersDataTable : CometQLTable
         }
         foreach (var (id, text) in data)
         {
-            await context.Engine.Users.SetDataAsync(context.DevId, id, text);
+            await context.Node.Users.SetDataAsync(context.DevId, id, text);
         }
         return new OkResult((ulong)rows.Count, (ulong)data[0].Id);
     }
@@ -45,7 +45,7 @@ internal sealed class UsersDataTable : CometQLTable
     {
         foreach (var id in Values.UserIds(KeyValues(where, "id"), 0))
         {
-            await context.Engine.Users.DeleteDataAsync(context.DevId, id);
+            await context.Node.Users.DeleteDataAsync(context.DevId, id);
         }
         return OkResult.Empty;
     }

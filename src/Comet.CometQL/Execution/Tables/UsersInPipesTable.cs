@@ -21,7 +21,7 @@ internal sealed class UsersInPipesTable : CometQLTable
             {
                 break;
             }
-            foreach (var connection in await context.Engine.Presence.GetSubscribersAsync(context.DevId, pipe))
+            foreach (var connection in await context.Node.GetSubscribersAsync(context.DevId, pipe))
             {
                 rows.Add([pipe, Text(connection.UserId), connection.Uuid, connection.UserAgent, connection.Ip, connection.Origin, connection.Language]);
             }

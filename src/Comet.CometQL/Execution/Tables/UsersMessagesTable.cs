@@ -32,7 +32,7 @@ internal sealed class UsersMessagesTable : CometQLTable
                 break;
             }
             var idText = Text(id);
-            foreach (var queued in await context.Engine.Bus.GetQueueAsync(context.DevId, id))
+            foreach (var queued in await context.Node.GetQueueAsync(context.DevId, id))
             {
                 rows.Add([idText, queued.Id, queued.Event, queued.Message]);
             }
@@ -56,7 +56,7 @@ internal sealed class UsersMessagesTable : CometQLTable
         // The engine counts every personal message (CometMetrics.PersonalMessageSent).
         foreach (var (id, @event, message) in messages)
         {
-            await context.Engine.Bus.SendToUserAsync(context.DevId, id, @event, message);
+            await context.Node.SendToUserAsync(context.DevId, id, @event, message);
         }
         // CppComet answers OK(0, id): affected rows 0, the user id as the insert id.
         return new OkResult(0, (ulong)messages[0].Id);
@@ -66,7 +66,7 @@ internal sealed class UsersMessagesTable : CometQLTable
     {
         foreach (var id in Values.UserIds(KeyValues(where, "id"), 0))
         {
-            await context.Engine.Bus.ClearQueueAsync(context.DevId, id);
+            await context.Node.ClearQueueAsync(context.DevId, id);
         }
         return OkResult.Empty;
     }

@@ -20,7 +20,7 @@ internal sealed class UsersTimeTable : CometQLTable
         {
             return rows;
         }
-        foreach (var time in await context.Engine.Presence.GetUserTimesAsync(context.DevId, ids))
+        foreach (var time in await context.Node.GetUserTimesAsync(context.DevId, ids))
         {
             rows.Add([Text(time.UserId), Text(time.Time)]);
         }

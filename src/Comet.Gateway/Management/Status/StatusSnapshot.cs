@@ -1,6 +1,6 @@
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
-using Comet.Core.Hub;
+using Comet.Node;
 
 namespace Comet.Gateway.Management.Status;
 
@@ -23,14 +23,14 @@ internal sealed record StatusSnapshot(
     public static async Task<StatusSnapshot> TakeAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var metrics = services.GetRequiredService<CometMetrics>();
-        var engine = services.GetRequiredService<ICometEngine>();
-        var node = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Comet.Core.Options.CometOptions>>().Value.NodeName;
+        var node = services.GetRequiredService<CometNode>();
+        var nodeName = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Comet.Core.Options.CometOptions>>().Value.NodeName;
         var nodes = await services.GetRequiredService<IClusterNodes>().GetNodesAsync(cancellationToken);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return new StatusSnapshot(
-            node,
-            engine.Name,
-            engine.IsReady,
+            nodeName,
+            node.EngineName,
+            node.IsReady,
             (long)(DateTime.UtcNow - process.StartTime.ToUniversalTime()).TotalSeconds,
             nodes,
             metrics.WebSocketConnections,
@@ -38,6 +38,6 @@ internal sealed record StatusSnapshot(
             metrics.PipeMessages,
             metrics.PersonalMessages,
             metrics.Queries,
-            services.GetRequiredService<LocalHub>().TopPipes(TopPipeCount));
+            node.TopPipes(TopPipeCount));
     }
 }

@@ -3,14 +3,22 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Comet.CometQL.Tests.Integration;
+using Xunit;
+
+namespace Comet.Testing.Clients;
 
 /// <summary>
 /// A deliberately small MySQL client over a raw socket, for what real drivers never send: other
-/// auth plugins, SSL requests, garbage, half packets, oversized packets, unknown commands.
+/// auth plugins, SSL requests, garbage, half packets, oversized packets, unknown commands, fuzzed bytes.
+/// Every read has a deadline (<see cref="ReadTimeout"/>).
 /// </summary>
-internal sealed class RawMySqlClient : IAsyncDisposable
+public sealed class RawMySqlClient : IAsyncDisposable
 {
+    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>CLIENT_MULTI_STATEMENTS | CLIENT_MULTI_RESULTS, for <see cref="LoginAsync"/>'s extra capabilities.</summary>
+    public const uint MultiStatements = 0x0001_0000 | 0x0002_0000;
+
     public const uint ClientCapabilities = 0x0000_0200 /* PROTOCOL_41 */ | 0x0000_8000 /* SECURE_CONNECTION */
         | 0x0008_0000 /* PLUGIN_AUTH */ | 0x0000_0008 /* CONNECT_WITH_DB */ | 0x0000_0001 /* LONG_PASSWORD */;
 
@@ -31,8 +39,17 @@ internal sealed class RawMySqlClient : IAsyncDisposable
 
     public static async Task<RawMySqlClient> ConnectAsync(int port)
     {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", port);
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            using var timeout = new CancellationTokenSource(ReadTimeout);
+            await tcp.ConnectAsync("127.0.0.1", port, timeout.Token);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
         return await StartAsync(new RawMySqlClient(tcp, tcp.GetStream()));
     }
 
@@ -41,8 +58,16 @@ internal sealed class RawMySqlClient : IAsyncDisposable
 
     private static async Task<RawMySqlClient> StartAsync(RawMySqlClient client)
     {
-        var (_, greeting) = await client.ReadPacketAsync();
-        client.ParseGreeting(greeting);
+        try
+        {
+            var (_, greeting) = await client.ReadPacketAsync();
+            client.ParseGreeting(greeting);
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
         return client;
     }
 
@@ -92,7 +117,7 @@ internal sealed class RawMySqlClient : IAsyncDisposable
     }
 
     /// <summary>Logs in with mysql_native_password; asserts OK.</summary>
-    public async Task LoginAsync(string user = "root", string password = Comet.Testing.TestGateway.Password, uint extraCapabilities = 0)
+    public async Task LoginAsync(string user = "root", string password = TestGateway.Password, uint extraCapabilities = 0)
     {
         var answer = await SendLoginAsync(user, NativeToken(password, Scramble), "mysql_native_password", extraCapabilities: extraCapabilities);
         Assert.Equal(0x00, answer[0]);
@@ -113,17 +138,28 @@ internal sealed class RawMySqlClient : IAsyncDisposable
 
     public async Task WriteRawAsync(byte[] bytes)
     {
-        await _stream.WriteAsync(bytes);
-        await _stream.FlushAsync();
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        await _stream.WriteAsync(bytes, timeout.Token);
+        await _stream.FlushAsync(timeout.Token);
     }
 
-    public async Task<(byte Sequence, byte[] Payload)> ReadPacketAsync()
+    /// <summary>Tells the server nothing more will come (it must then answer what it got and close).</summary>
+    public void ShutdownSend() => (_tcp ?? throw new InvalidOperationException("Not a socket.")).Client.Shutdown(SocketShutdown.Send);
+
+    /// <summary>The next whole packet; throws when the server closed the connection.</summary>
+    public async Task<(byte Sequence, byte[] Payload)> ReadPacketAsync() =>
+        await TryReadPacketAsync() ?? throw new InvalidOperationException("The server closed the connection.");
+
+    /// <summary>The next whole packet; null when the server closed (or reset) the connection between packets.</summary>
+    public async Task<(byte Sequence, byte[] Payload)?> TryReadPacketAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var header = new byte[4];
-        await _stream.ReadExactlyAsync(header, timeout.Token);
+        if (!await ReadExactlyAsync(header, allowEnd: true))
+        {
+            return null;
+        }
         var payload = new byte[header[0] | (header[1] << 8) | (header[2] << 16)];
-        await _stream.ReadExactlyAsync(payload, timeout.Token);
+        await ReadExactlyAsync(payload, allowEnd: false);
         return (header[3], payload);
     }
 
@@ -198,5 +234,33 @@ internal sealed class RawMySqlClient : IAsyncDisposable
     {
         _tcp?.Dispose();
         return _tcp is null ? _stream.DisposeAsync() : ValueTask.CompletedTask;
+    }
+
+    private async Task<bool> ReadExactlyAsync(byte[] buffer, bool allowEnd)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var read = 0;
+        while (read < buffer.Length)
+        {
+            int n;
+            try
+            {
+                n = await _stream.ReadAsync(buffer.AsMemory(read), timeout.Token);
+            }
+            catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+            {
+                n = 0;
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"The server neither answered nor closed the connection within {ReadTimeout.TotalSeconds} s.");
+            }
+            if (n == 0)
+            {
+                return read == 0 && allowEnd && buffer.Length > 0 ? false : throw new InvalidOperationException("The server closed the connection in the middle of a packet.");
+            }
+            read += n;
+        }
+        return true;
     }
 }

@@ -3,24 +3,26 @@ using Comet.Core.Messages;
 
 namespace Comet.Testing.Conformance;
 
-/// <summary>A message handed to <see cref="ILocalDelivery.DeliverToPipe"/>.</summary>
+/// <summary>A message handed to <see cref="ILocalNode.DeliverToPipe"/>.</summary>
 public sealed record PipeDelivery(int DevId, CometMessage Message);
 
-/// <summary>A personal message handed to <see cref="ILocalDelivery.DeliverToUser"/> and how many local connections took it.</summary>
+/// <summary>A personal message handed to <see cref="ILocalNode.DeliverToUser"/> and how many local connections took it.</summary>
 public sealed record UserDelivery(int DevId, long UserId, CometMessage Message, int Taken);
 
-/// <summary>A call of <see cref="ILocalDelivery.CloseUser"/>.</summary>
+/// <summary>A call of <see cref="ILocalNode.CloseUser"/>.</summary>
 public sealed record RecordedClose(int DevId, long UserId, string? Credential);
 
 /// <summary>
-/// A stand-in for the node's hub that records what an engine delivers. The conformance suite tests one
-/// engine class, so a recording fake is the right tool here; the hub itself has its own tests.
+/// A stand-in for the node that records what an engine delivers. The conformance suite tests one engine
+/// class, so a recording fake is the right tool here; the node itself has its own tests (Comet.Node.Tests),
+/// and the engines' tests with nodes run on real ones.
 /// </summary>
 /// <remarks>
 /// A user has no local connection until <see cref="SetLocalConnections"/> says otherwise, so
-/// <see cref="DeliverToUser"/> returns 0 by default (the hub had nobody to give the message to).
+/// <see cref="DeliverToUser"/> returns 0 by default (the node had nobody to give the message to). The
+/// node registers no client of its own: <see cref="ClientsOf"/> and <see cref="Subscriptions"/> are empty.
 /// </remarks>
-public sealed class RecordingDelivery : ILocalDelivery
+public sealed class RecordingNode : ILocalNode
 {
     private readonly Lock _sync = new();
     private readonly List<PipeDelivery> _pipeMessages = [];
@@ -115,4 +117,29 @@ public sealed class RecordingDelivery : ILocalDelivery
             _closes.Add(new RecordedClose(devId, userId, credential));
         }
     }
+
+    public IReadOnlyList<LocalUser> Users
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return [.. _localConnections.Where(c => c.Value > 0).Select(c => new LocalUser(c.Key.DevId, c.Key.UserId))];
+            }
+        }
+    }
+
+    public bool HasUser(int devId, long userId)
+    {
+        lock (_sync)
+        {
+            return _localConnections.GetValueOrDefault((devId, userId)) > 0;
+        }
+    }
+
+    public IReadOnlyList<ClientRecord> ClientsOf(int devId, long userId) => [];
+
+    public IReadOnlyList<LocalSubscriptions> Subscriptions() => [];
+
+    public IReadOnlySet<string> PipesOf(string connectionId) => new HashSet<string>();
 }

@@ -1,10 +1,20 @@
-namespace Comet.Core.Hub;
+using Comet.Node;
+
+namespace Comet.WebSockets.Delivery;
 
 /// <summary>Why the server closes a connection: a WebSocket close status (RFC 6455 §7.4) and a short reason.</summary>
 /// <param name="Code">The close status code.</param>
 /// <param name="Reason">A short text for the client (at most 123 UTF-8 bytes).</param>
 public readonly record struct CloseRequest(int Code, string Reason)
 {
+    /// <summary>The close for a reason the node gives.</summary>
+    public static CloseRequest For(CloseReason reason) => reason switch
+    {
+        CloseReason.AuthorisationRevoked => AuthorisationRevoked,
+        CloseReason.ServiceRestart => ServiceRestart,
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
     /// <summary>1012 (service restart): the node is draining before it stops; clients reconnect, through
     /// the load balancer, to another node. Drains spread these closes over a window to avoid a stampede.</summary>
     public static CloseRequest ServiceRestart => new(1012, "The server is restarting; reconnect.");

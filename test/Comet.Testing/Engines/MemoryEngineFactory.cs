@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Comet.Core.Tests.Memory;
+namespace Comet.Testing.Engines;
 
 /// <summary>Builds memory engines the way DI does, with real metrics the tests can read.</summary>
-internal static class MemoryEngineFactory
+public static class MemoryEngineFactory
 {
     private static readonly ServiceProvider s_services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 

@@ -1,38 +1,42 @@
 using System.Threading.Channels;
 using Comet.Core.Engine;
+using Comet.Node;
 
-namespace Comet.Core.Hub;
+namespace Comet.WebSockets.Delivery;
 
 /// <summary>
-/// One local client connection as the hub sees it: who it is, what it is subscribed to, and its
-/// bounded outbound queue. The transport drains <see cref="Outbound"/> and writes to the socket; the
-/// hub and the engine only ever enqueue, so they never wait for a slow client.
+/// One WebSocket client's bounded send queue: the node's messages and the connection's own answers, in
+/// order. The socket's writer drains <see cref="Outbound"/>; the node only ever enqueues, so it never
+/// waits for a slow client, and a client whose queue overflows is closed (1008).
 /// </summary>
 /// <remarks>
 /// A connection starts <em>gated</em>: live messages are held back while the transport sends the
 /// greeting and the user's offline queue, then <see cref="OpenGate"/> releases them in order. That is
 /// what keeps personal messages in order across a reconnect.
 /// </remarks>
-public sealed class HubConnection : IDisposable
+internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Channel<OutboundMessage> _queue;
     private readonly int _capacity;
     private readonly CancellationTokenSource _closing = new();
+    private readonly Action<WebSocketOutbox>? _overflowed;
     private List<OutboundMessage>? _held = [];
     private CloseRequest? _closeRequest;
     private bool _completed;
 
-    /// <param name="info">The connection as the engine knows it.</param>
+    /// <param name="record">The client as the cluster knows it (logs name it).</param>
     /// <param name="compat">True for clients below v4 (CppComet's compat encoding).</param>
     /// <param name="queueCapacity">The most messages that may wait for this client; one more closes it.</param>
-    public HubConnection(ClientRecord info, bool compat, int queueCapacity)
+    /// <param name="overflowed">Called once when the queue overflowed (slow consumers are counted).</param>
+    public WebSocketOutbox(ClientRecord record, bool compat, int queueCapacity, Action<WebSocketOutbox>? overflowed = null)
     {
-        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
-        Info = info;
+        Record = record;
         Compat = compat;
         _capacity = queueCapacity;
+        _overflowed = overflowed;
         _queue = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
@@ -40,14 +44,9 @@ public sealed class HubConnection : IDisposable
         });
     }
 
-    public ClientRecord Info { get; }
-
-    public string Id => Info.ConnectionId;
+    public ClientRecord Record { get; }
 
     public bool Compat { get; }
-
-    /// <summary>The pipes this connection is subscribed to (replaced as a whole by the hub).</summary>
-    public IReadOnlySet<string> Pipes { get; internal set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>What the transport sends, in order. Completes when the connection is closed.</summary>
     public ChannelReader<OutboundMessage> Outbound => _queue.Reader;
@@ -67,29 +66,33 @@ public sealed class HubConnection : IDisposable
     /// <summary>Cancelled when a close is requested (the transport bounds the close handshake with it).</summary>
     public CancellationToken Closing => _closing.Token;
 
-    /// <summary>Called once when the queue overflowed (the hub counts slow consumers).</summary>
-    internal Action<HubConnection>? Overflowed { get; set; }
+    /// <summary>Messages waiting to be written.</summary>
+    public int Queued => _queue.Reader.Count;
 
     /// <summary>
-    /// The transport's writer: called, outside the connection's lock and on the enqueuing thread, after
+    /// The socket's writer: called, outside the queue's lock and on the enqueuing thread, after
     /// messages reached <see cref="Outbound"/> and after a close was requested. The transport writes
     /// from that thread when it is idle, so a delivery costs no thread-pool hop.
     /// </summary>
     public Action? OutboundReady { get; set; }
 
     /// <summary>
-    /// Queues a message for the client without waiting. While gated it is held back. A full queue
-    /// closes the connection (a slow consumer must not hold memory or the engine).
+    /// Queues an answer for this client without waiting. While gated it is held back. A full queue
+    /// closes the connection (a slow consumer must not hold memory or the node).
     /// </summary>
     /// <returns>True when the message will be sent.</returns>
     public bool TryEnqueue(OutboundMessage message) => TryEnqueue(message, signal: true);
 
-    /// <summary>Wakes the transport's writer (after <see cref="TryEnqueue(OutboundMessage, bool)"/> without a signal).</summary>
-    internal void SignalOutbound() => OutboundReady?.Invoke();
+    /// <inheritdoc />
+    public bool TryEnqueue(SharedMessage message, bool signal) => TryEnqueue(OutboundMessage.For(message), signal);
 
-    /// <summary>Queues a message; without <paramref name="signal"/> the caller wakes the writer later
-    /// (<see cref="SignalOutbound"/>), so a big fan-out can spread the writing over threads.</summary>
-    internal bool TryEnqueue(OutboundMessage message, bool signal)
+    /// <inheritdoc />
+    public void Signal() => OutboundReady?.Invoke();
+
+    /// <inheritdoc />
+    public void Close(CloseReason reason) => RequestClose(CloseRequest.For(reason));
+
+    private bool TryEnqueue(OutboundMessage message, bool signal)
     {
         bool queued;
         lock (_lock)
@@ -118,7 +121,7 @@ public sealed class HubConnection : IDisposable
             return true;
         }
         CancelClosing();
-        Overflowed?.Invoke(this);
+        _overflowed?.Invoke(this);
         OutboundReady?.Invoke();
         return false;
     }
@@ -150,7 +153,7 @@ public sealed class HubConnection : IDisposable
         if (overflow)
         {
             CancelClosing();
-            Overflowed?.Invoke(this);
+            _overflowed?.Invoke(this);
         }
         OutboundReady?.Invoke();
     }
@@ -178,7 +181,7 @@ public sealed class HubConnection : IDisposable
         }
     }
 
-    /// <summary>Releases the close signal; call after the connection left the hub.</summary>
+    /// <summary>Releases the close signal; call after the client left the node.</summary>
     public void Dispose() => _closing.Dispose();
 
     private void CancelClosing()

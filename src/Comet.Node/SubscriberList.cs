@@ -1,10 +1,10 @@
-namespace Comet.Core.Hub;
+namespace Comet.Node;
 
 /// <summary>
 /// The connections of one pipe or user. Deliveries (frequent) read an immutable array snapshot
 /// without locks or allocations; subscribes and disconnects change a list in O(1) and only drop the
 /// snapshot, which the next delivery rebuilds once. (Copying the array on every change made a
-/// subscription storm to one big pipe O(n²) under the hub's lock: 5,000 subscribers starved the
+/// subscription storm to one big pipe O(n²) under the index's lock: 5,000 subscribers starved the
 /// thread pool for seconds on a busy machine.)
 /// </summary>
 internal sealed class SubscriberList
@@ -12,12 +12,12 @@ internal sealed class SubscriberList
     /// <summary>Below this many members a linear search is cheaper than keeping an index.</summary>
     private const int IndexThreshold = 16;
 
-    private readonly List<HubConnection> _items = [];
-    private Dictionary<HubConnection, int>? _positions;
-    private HubConnection[]? _snapshot = [];
+    private readonly List<NodeClient> _items = [];
+    private Dictionary<NodeClient, int>? _positions;
+    private NodeClient[]? _snapshot = [];
 
     /// <summary>The members now, as an array no one changes (rebuilt after a change, at most once).</summary>
-    public HubConnection[] Snapshot
+    public NodeClient[] Snapshot
     {
         get
         {
@@ -47,7 +47,7 @@ internal sealed class SubscriberList
     }
 
     /// <summary>Adds a connection (no-op if present).</summary>
-    public void Add(HubConnection connection)
+    public void Add(NodeClient connection)
     {
         lock (_items)
         {
@@ -62,7 +62,7 @@ internal sealed class SubscriberList
             }
             else if (_items.Count > IndexThreshold)
             {
-                _positions = new Dictionary<HubConnection, int>(ReferenceEqualityComparer.Instance);
+                _positions = new Dictionary<NodeClient, int>(ReferenceEqualityComparer.Instance);
                 for (var i = 0; i < _items.Count; i++)
                 {
                     _positions[_items[i]] = i;
@@ -73,7 +73,7 @@ internal sealed class SubscriberList
     }
 
     /// <summary>Removes a connection (no-op if absent); the last member takes its place.</summary>
-    public void Remove(HubConnection connection)
+    public void Remove(NodeClient connection)
     {
         lock (_items)
         {
@@ -97,7 +97,7 @@ internal sealed class SubscriberList
         }
     }
 
-    private int IndexOf(HubConnection connection) =>
+    private int IndexOf(NodeClient connection) =>
         _positions is not null
             ? _positions.GetValueOrDefault(connection, -1)
             : _items.IndexOf(connection);

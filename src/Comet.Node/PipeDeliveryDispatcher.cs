@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Comet.Core.Hub;
+namespace Comet.Node;
 
 /// <summary>
 /// Does a big pipe fan-out on a dedicated thread instead of in the publisher's call: done inline, ten
@@ -60,9 +60,9 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
     public long PublisherWaits => Interlocked.Read(ref _publisherWaits);
 
     /// <summary>Delivers the message to the receivers now or, for a big fan-out, soon (same order either way).</summary>
-    public void Deliver(int devId, string pipe, HubConnection[] receivers, OutboundMessage outbound, string? excludeConnectionId)
+    public void Deliver(int devId, string pipe, NodeClient[] receivers, SharedMessage message, string? excludeConnectionId)
     {
-        var delivery = new Delivery(receivers, outbound, excludeConnectionId);
+        var delivery = new Delivery(receivers, message, excludeConnectionId);
         if (_disposed || t_isDispatcherThread)
         {
             // Stopping, or a close callback publishing from a dispatcher thread: waiting for room in
@@ -95,7 +95,7 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Pipe delivery failed on dispatcher partition {Partition}")]
     private partial void LogDeliveryFailed(Exception exception, int partition);
 
-    private readonly record struct Delivery(HubConnection[] Receivers, OutboundMessage Outbound, string? ExcludeConnectionId)
+    private readonly record struct Delivery(NodeClient[] Receivers, SharedMessage Message, string? ExcludeConnectionId)
     {
         public void Run()
         {
@@ -103,11 +103,11 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
             // order, and written by the thread pool in slices, so both cores send and this thread is
             // free for the next message (which a still-busy writer then sends in the same write).
             var inline = Receivers.Length <= InlineFanOutLimit;
-            foreach (var connection in Receivers)
+            foreach (var client in Receivers)
             {
-                if (ExcludeConnectionId is null || !string.Equals(connection.Id, ExcludeConnectionId, StringComparison.Ordinal))
+                if (ExcludeConnectionId is null || !string.Equals(client.Id, ExcludeConnectionId, StringComparison.Ordinal))
                 {
-                    connection.TryEnqueue(Outbound, signal: inline);
+                    client.Outbox.TryEnqueue(Message, signal: inline);
                 }
             }
             if (inline)
@@ -122,13 +122,13 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
     }
 
     /// <summary>Wakes the writers of a slice of a big fan-out's receivers (their messages are already queued).</summary>
-    private sealed class SignalSlice(HubConnection[] receivers, int start, int end) : IThreadPoolWorkItem
+    private sealed class SignalSlice(NodeClient[] receivers, int start, int end) : IThreadPoolWorkItem
     {
         public void Execute()
         {
             for (var i = start; i < end; i++)
             {
-                receivers[i].SignalOutbound();
+                receivers[i].Outbox.Signal();
             }
         }
     }

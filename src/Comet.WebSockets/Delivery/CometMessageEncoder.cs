@@ -4,7 +4,7 @@ using System.Text.Json;
 using Comet.Core.Messages;
 using Comet.Core.Names;
 
-namespace Comet.Core.Hub;
+namespace Comet.WebSockets.Delivery;
 
 /// <summary>
 /// Writes a <see cref="CometMessage"/> as the UTF-8 JSON a CppComet client reads (spec §2.2–2.4):
