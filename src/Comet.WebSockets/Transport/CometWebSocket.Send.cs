@@ -30,11 +30,14 @@ internal sealed partial class CometWebSocket
         return await FlushAsync() && !IsGone;
     }
 
-    /// <summary>From now on the client's send queue is written by <see cref="Signal"/>.</summary>
+    /// <summary>From now on the client's send queue is written by <see cref="Signal"/>. A close asked
+    /// for while the greeting was written (a token revoked, the user deleted) signalled no one: the
+    /// first signal here writes it.</summary>
     public void Attach(WebSocketOutbox outbox)
     {
         _outbox = outbox;
         outbox.OutboundReady = Signal;
+        Signal();
     }
 
     /// <summary>Asks for a ping (or, with <paramref name="pong"/>, an unsolicited pong) to keep the

@@ -14,8 +14,10 @@ public sealed class HalfOpenConnectionTests
     {
         await using var gateway = await TestGateway.StartAsync(new Dictionary<string, string>
         {
-            ["Comet:WebSocket:KeepAliveInterval"] = "00:00:00.300",
-            ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:01",
+            // Short enough for a quick test, long enough that the healthy watcher's pongs are not
+            // late on a busy two-core CI machine (1 s was, once).
+            ["Comet:WebSocket:KeepAliveInterval"] = "00:00:00.500",
+            ["Comet:WebSocket:KeepAliveTimeout"] = "00:00:03",
         });
         await using var backend = await CometQLBackend.OpenAsync(gateway);
         await backend.ExecuteAsync("INSERT INTO users_auth (id, hash) VALUES (41, 'halfopen41')");
