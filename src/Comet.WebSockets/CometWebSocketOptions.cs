@@ -12,11 +12,16 @@ public sealed class CometWebSocketOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>How long a client the server keeps writing messages to may stay silent before it gets a
+    /// ping anyway (0 turns it off): a peer that vanished while messages flow to it is found in seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan KeepAliveBusyInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>When above 0, keep-alives are pings and a client that does not answer one within this
     /// time is disconnected (dead peers leave presence promptly). 0 sends unsolicited pongs instead,
     /// which keep load balancers open but detect nothing.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The largest client message in bytes; a longer one is discarded with a sys error
     /// (CppComet: frames up to 65535 bytes).</summary>
@@ -30,6 +35,12 @@ public sealed class CometWebSocketOptions
     /// <summary>Messages that may wait for one slow client; one more disconnects it.</summary>
     [Range(16, 1_000_000)]
     public int OutboundQueueLength { get; set; } = 4096;
+
+    /// <summary>Bytes of messages that may wait for one slow client (1 MiB, as Centrifugo); a message that
+    /// would pass it cuts the connection at once, so a few stalled readers of large messages cannot
+    /// hold the node's memory. A single message alone always fits.</summary>
+    [Range(64 * 1024, 1024L * 1024 * 1024)]
+    public long OutboundQueueBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The most bytes of waiting messages written to one connection before they are sent
     /// (messages that queued while a send was in flight leave together, each in its own frame).</summary>

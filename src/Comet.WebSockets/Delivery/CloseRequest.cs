@@ -5,7 +5,9 @@ namespace Comet.WebSockets.Delivery;
 /// <summary>Why the server closes a connection: a WebSocket close status (RFC 6455 §7.4) and a short reason.</summary>
 /// <param name="Code">The close status code.</param>
 /// <param name="Reason">A short text for the client (at most 123 UTF-8 bytes).</param>
-public readonly record struct CloseRequest(int Code, string Reason)
+/// <param name="AtOnce">Drop the connection now instead of sending a close frame and waiting for the
+/// answer: for a client that cannot read one.</param>
+public readonly record struct CloseRequest(int Code, string Reason, bool AtOnce = false)
 {
     /// <summary>The close for a reason the node gives.</summary>
     public static CloseRequest For(CloseReason reason) => reason switch
@@ -22,8 +24,9 @@ public readonly record struct CloseRequest(int Code, string Reason)
     /// <summary>1008: the user's authorisation was removed (users_auth row deleted or token revoked).</summary>
     public static CloseRequest AuthorisationRevoked => new(1008, "The user's authorisation was revoked.");
 
-    /// <summary>1008: the client read its messages too slowly and its outbound queue overflowed.</summary>
-    public static CloseRequest SlowConsumer => new(1008, "Outbound queue overflow: the client reads too slowly.");
+    /// <summary>The client read its messages too slowly and its outbound queue overflowed: cut at once
+    /// (the code and reason name it in logs; a client that stopped reading would never see a close frame).</summary>
+    public static CloseRequest SlowConsumer => new(1008, "Outbound queue overflow: the client reads too slowly.", AtOnce: true);
 
     /// <summary>1008: the client kept sending commands faster than its command rate limit allows.</summary>
     public static CloseRequest TooManyCommands => new(1008, "Too many commands: the client exceeded its command rate limit.");

@@ -7,7 +7,9 @@ namespace Comet.WebSockets.Delivery;
 /// <summary>
 /// One WebSocket client's bounded send queue: the node's messages and the connection's own answers, in
 /// order. The socket's writer drains <see cref="Outbound"/>; the node only ever enqueues, so it never
-/// waits for a slow client, and a client whose queue overflows is closed (1008).
+/// waits for a slow client. The queue is bounded in messages and in bytes; a client that overflows it
+/// is cut at once (<see cref="CloseRequest.SlowConsumer"/>): a reader that stopped reading cannot take
+/// a close handshake, and what it holds must be released now, not after a timeout.
 /// </summary>
 /// <remarks>
 /// A connection starts <em>gated</em>: live messages are held back while the transport sends the
@@ -19,23 +21,29 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     private readonly Lock _lock = new();
     private readonly Channel<OutboundMessage> _queue;
     private readonly int _capacity;
+    private readonly long _maxBytes;
     private readonly CancellationTokenSource _closing = new();
     private readonly Action<WebSocketOutbox>? _overflowed;
     private List<OutboundMessage>? _held = [];
     private CloseRequest? _closeRequest;
     private bool _completed;
+    private long _queuedBytes;
 
     /// <param name="record">The client as the cluster knows it (logs name it).</param>
     /// <param name="compat">True for clients below v4 (CppComet's compat encoding).</param>
     /// <param name="queueCapacity">The most messages that may wait for this client; one more closes it.</param>
+    /// <param name="queueBytes">The most bytes of messages that may wait for this client; a message
+    /// that would pass it closes it (a single message alone always fits).</param>
     /// <param name="overflowed">Called once when the queue overflowed (slow consumers are counted).</param>
-    public WebSocketOutbox(ClientRecord record, bool compat, int queueCapacity, Action<WebSocketOutbox>? overflowed = null)
+    public WebSocketOutbox(ClientRecord record, bool compat, int queueCapacity, long queueBytes, Action<WebSocketOutbox>? overflowed = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueBytes, 1);
         Record = record;
         Compat = compat;
         _capacity = queueCapacity;
+        _maxBytes = queueBytes;
         _overflowed = overflowed;
         _queue = Channel.CreateBounded<OutboundMessage>(new BoundedChannelOptions(queueCapacity)
         {
@@ -48,8 +56,16 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 
     public bool Compat { get; }
 
-    /// <summary>What the transport sends, in order. Completes when the connection is closed.</summary>
-    public ChannelReader<OutboundMessage> Outbound => _queue.Reader;
+    /// <summary>Takes the next message to send, in order; false when none is waiting.</summary>
+    public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out OutboundMessage message)
+    {
+        if (!_queue.Reader.TryRead(out message))
+        {
+            return false;
+        }
+        Interlocked.Add(ref _queuedBytes, -message.GetBytes(Compat).Length);
+        return true;
+    }
 
     /// <summary>Set once something asked the server to close this connection.</summary>
     public CloseRequest? CloseRequested
@@ -68,6 +84,9 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 
     /// <summary>Messages waiting to be written.</summary>
     public int Queued => _queue.Reader.Count;
+
+    /// <summary>Bytes of the messages waiting to be written (held back ones included).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>
     /// The socket's writer: called, outside the queue's lock and on the enqueuing thread, after
@@ -94,6 +113,8 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 
     private bool TryEnqueue(OutboundMessage message, bool signal)
     {
+        // Encoded here, once per message and mode, so that the queue is counted in the bytes it will send.
+        var size = message.GetBytes(Compat).Length;
         bool queued;
         lock (_lock)
         {
@@ -101,12 +122,25 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
             {
                 return false;
             }
-            if (_held is not null && _held.Count < _capacity)
+            var queuedBytes = Interlocked.Read(ref _queuedBytes);
+            var fits = queuedBytes == 0 || queuedBytes + size <= _maxBytes;
+            if (fits && _held is not null && _held.Count < _capacity)
             {
                 _held.Add(message);
+                Interlocked.Add(ref _queuedBytes, size);
                 return true;
             }
-            queued = _held is null && _queue.Writer.TryWrite(message);
+            queued = false;
+            if (fits && _held is null)
+            {
+                // Counted before the writer can take it, so that the count never goes below what waits.
+                Interlocked.Add(ref _queuedBytes, size);
+                queued = _queue.Writer.TryWrite(message);
+                if (!queued)
+                {
+                    Interlocked.Add(ref _queuedBytes, -size);
+                }
+            }
             if (!queued)
             {
                 CloseLocked(CloseRequest.SlowConsumer);

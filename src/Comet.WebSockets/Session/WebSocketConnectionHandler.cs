@@ -101,7 +101,7 @@ internal sealed partial class WebSocketConnectionHandler(
                 Truncate(upgrade.Origin ?? ""),
                 Truncate(upgrade.AcceptLanguage),
                 auth.Credential);
-            using var outbox = new WebSocketOutbox(record, url.Compat, _options.OutboundQueueLength, _onOverflow ??= OnOverflow);
+            using var outbox = new WebSocketOutbox(record, url.Compat, _options.OutboundQueueLength, _options.OutboundQueueBytes, _onOverflow ??= OnOverflow);
             var client = new NodeClient(record, outbox);
             metrics.WebSocketOpened();
             LogOpened(record.ConnectionId, record.DevId, record.UserId, url.MajorVersion, url.MinorVersion);
@@ -131,8 +131,9 @@ internal sealed partial class WebSocketConnectionHandler(
             return;
         }
         socket.Attach(outbox);
-        // A requested close must finish its handshake in time, or the connection is dropped.
-        using var closing = outbox.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).AbortAfterCloseTimeout(), socket);
+        // A requested close must finish its handshake in time, or the connection is dropped (a slow
+        // consumer at once).
+        using var closing = outbox.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).OnCloseRequested(), socket);
         keepAlive.Add(socket);
         try
         {

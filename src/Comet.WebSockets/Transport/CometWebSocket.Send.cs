@@ -73,7 +73,7 @@ internal sealed partial class CometWebSocket
         }
         if (_outbox is { CloseRequested: null } outbox)
         {
-            while (outbox.Outbound.TryRead(out var message))
+            while (outbox.TryTake(out var message))
             {
                 WriteMessage(outbox, message);
             }
@@ -177,9 +177,13 @@ internal sealed partial class CometWebSocket
             return true;
         }
         var written = 0;
-        while (written < _maxBatchBytes && outbox.Outbound.TryRead(out var message))
+        while (written < _maxBatchBytes && outbox.TryTake(out var message))
         {
             written += WriteMessage(outbox, message);
+        }
+        if (written > 0)
+        {
+            Volatile.Write(ref _lastSent, Environment.TickCount64);
         }
         return wrote || written > 0;
     }
@@ -195,7 +199,7 @@ internal sealed partial class CometWebSocket
     private bool HasPending() =>
         Volatile.Read(ref _pendingPong) is not null
         || Volatile.Read(ref _keepAlive) != 0
-        || _outbox is { } outbox && !_closeSent && (outbox.Outbound.Count > 0 || outbox.CloseRequested is not null);
+        || _outbox is { } outbox && !_closeSent && (outbox.Queued > 0 || outbox.CloseRequested is not null);
 
     private async ValueTask<bool> FlushAsync()
     {
@@ -203,8 +207,19 @@ internal sealed partial class CometWebSocket
         return !result.IsCompleted && !result.IsCanceled;
     }
 
-    /// <summary>A close was requested: a client that has not finished the handshake in time is dropped.</summary>
-    public void AbortAfterCloseTimeout() => _ = AbortLaterAsync();
+    /// <summary>A close was requested: drops the connection now when the request says so (a slow
+    /// consumer), or after the close timeout unless the handshake finished first.</summary>
+    public void OnCloseRequested()
+    {
+        if (_outbox?.CloseRequested is { AtOnce: true })
+        {
+            Abort();
+        }
+        else
+        {
+            _ = AbortLaterAsync();
+        }
+    }
 
     private async Task AbortLaterAsync()
     {

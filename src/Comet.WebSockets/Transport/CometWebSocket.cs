@@ -19,6 +19,7 @@ internal sealed partial class CometWebSocket
     private readonly TimeSpan _closeTimeout;
     private readonly ClientFrameParser _parser;
     private long _lastReceived = Environment.TickCount64;
+    private long _lastSent;
     private int _aborted;
 
     /// <param name="transport">The connection's bytes after the handshake.</param>
@@ -45,6 +46,12 @@ internal sealed partial class CometWebSocket
 
     /// <summary>Milliseconds (<see cref="Environment.TickCount64"/>) when bytes last arrived.</summary>
     public long LastReceived => Volatile.Read(ref _lastReceived);
+
+    /// <summary>Milliseconds (<see cref="Environment.TickCount64"/>) when messages were last written (0: never).</summary>
+    public long LastSent => Volatile.Read(ref _lastSent);
+
+    /// <summary>When the keep-alive sweep sent the ping it waits an answer for (0: none); only the sweep uses it.</summary>
+    public long PingSentAt { get; set; }
 
     /// <summary>Drops the connection without a close handshake (nothing once it finished).</summary>
     public void Abort()

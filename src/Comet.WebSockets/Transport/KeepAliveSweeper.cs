@@ -4,17 +4,23 @@ using Microsoft.Extensions.Options;
 namespace Comet.WebSockets.Transport;
 
 /// <summary>
-/// Keep-alives for every WebSocket of the node from one timer (rather than a timer per connection):
-/// each <c>KeepAliveInterval</c> a connection that was silent that long gets a ping, and with a
-/// <c>KeepAliveTimeout</c> one that stayed silent for the interval plus the timeout (a dead peer,
-/// a half-open TCP connection) is dropped, so it leaves presence.
+/// Keep-alives for every WebSocket of the node from one timer (rather than a timer per connection).
+/// A connection silent for <c>KeepAliveInterval</c> gets a ping, and so does one the server keeps
+/// writing to while it stays silent for <c>KeepAliveBusyInterval</c>: a peer that vanished while
+/// messages flow to it is found in seconds, before they pile up in a dead socket. With a
+/// <c>KeepAliveTimeout</c>, a ping left unanswered that long drops the connection (a dead peer, a
+/// half-open TCP connection, a proxy that stopped forwarding), so it leaves presence.
 /// </summary>
 internal sealed class KeepAliveSweeper(IOptions<CometWebSocketOptions> options) : BackgroundService
 {
+    /// <summary>The sweep's period at most: deadlines are kept to about this.</summary>
+    private static readonly TimeSpan MaxTick = TimeSpan.FromSeconds(1);
+
     private readonly Lock _lock = new();
     private readonly HashSet<CometWebSocket> _sockets = [];
-    private readonly TimeSpan _interval = options.Value.KeepAliveInterval;
-    private readonly TimeSpan _timeout = options.Value.KeepAliveTimeout;
+    private readonly long _interval = (long)options.Value.KeepAliveInterval.TotalMilliseconds;
+    private readonly long _busyInterval = (long)options.Value.KeepAliveBusyInterval.TotalMilliseconds;
+    private readonly long _timeout = (long)options.Value.KeepAliveTimeout.TotalMilliseconds;
 
     public void Add(CometWebSocket socket)
     {
@@ -34,11 +40,11 @@ internal sealed class KeepAliveSweeper(IOptions<CometWebSocketOptions> options) 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_interval <= TimeSpan.Zero)
+        if (_interval <= 0)
         {
             return;
         }
-        using var timer = new PeriodicTimer(_interval);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Min(_interval, MaxTick.TotalMilliseconds)));
         var snapshot = new List<CometWebSocket>();
         try
         {
@@ -48,7 +54,10 @@ internal sealed class KeepAliveSweeper(IOptions<CometWebSocketOptions> options) 
                 {
                     snapshot.AddRange(_sockets);
                 }
-                Sweep(snapshot, Environment.TickCount64);
+                foreach (var socket in snapshot)
+                {
+                    Sweep(socket, Environment.TickCount64);
+                }
                 snapshot.Clear();
             }
         }
@@ -58,22 +67,34 @@ internal sealed class KeepAliveSweeper(IOptions<CometWebSocketOptions> options) 
         }
     }
 
-    private void Sweep(List<CometWebSocket> sockets, long now)
+    private void Sweep(CometWebSocket socket, long now)
     {
-        var interval = (long)_interval.TotalMilliseconds;
-        var deadline = interval + (long)_timeout.TotalMilliseconds;
-        foreach (var socket in sockets)
+        var received = socket.LastReceived;
+        if (_timeout <= 0)
         {
-            var silent = now - socket.LastReceived;
-            if (_timeout > TimeSpan.Zero && silent > deadline)
+            // Without a timeout an unsolicited pong keeps load balancers open and asks for nothing.
+            if (now - received >= _interval && now - socket.PingSentAt >= _interval)
+            {
+                socket.RequestKeepAlive(pong: true);
+                socket.PingSentAt = now;
+            }
+            return;
+        }
+        if (socket.PingSentAt > received)
+        {
+            // A ping is out and nothing arrived since it left.
+            if (now - socket.PingSentAt > _timeout)
             {
                 socket.Abort();
             }
-            else if (silent >= interval)
-            {
-                // Without a timeout an unsolicited pong keeps load balancers open and asks for nothing.
-                socket.RequestKeepAlive(pong: _timeout <= TimeSpan.Zero);
-            }
+            return;
+        }
+        var silent = now - received;
+        var busy = _busyInterval > 0 && socket.LastSent > received && silent >= _busyInterval;
+        if (silent >= _interval || busy)
+        {
+            socket.RequestKeepAlive(pong: false);
+            socket.PingSentAt = now;
         }
     }
 }

@@ -9,15 +9,15 @@ namespace Comet.WebSockets.Tests.Unit;
 /// <summary>A WebSocket client's send queue: held back until the greeting is out, bounded, closed when it overflows.</summary>
 public sealed class WebSocketOutboxTests
 {
-    private static WebSocketOutbox Outbox(int capacity = 16, Action<WebSocketOutbox>? overflowed = null) =>
-        new(new ClientRecord(0, "n:1", 5, "", "", "", "", "", null), compat: false, capacity, overflowed);
+    private static WebSocketOutbox Outbox(int capacity = 16, Action<WebSocketOutbox>? overflowed = null, long bytes = 1024 * 1024) =>
+        new(new ClientRecord(0, "n:1", 5, "", "", "", "", "", null), compat: false, capacity, bytes, overflowed);
 
     private static SharedMessage Message(string data) => new(new CometMessage("msg", "e", data));
 
     private static List<string> Drain(WebSocketOutbox outbox)
     {
         var texts = new List<string>();
-        while (outbox.Outbound.TryRead(out var message))
+        while (outbox.TryTake(out var message))
         {
             texts.Add(Encoding.UTF8.GetString(message.GetBytes(false).Span));
         }
@@ -30,7 +30,7 @@ public sealed class WebSocketOutboxTests
         using var outbox = Outbox();
 
         Assert.True(outbox.TryEnqueue(Message("live1"), signal: true));
-        Assert.False(outbox.Outbound.TryRead(out _));
+        Assert.False(outbox.TryTake(out _));
         outbox.OpenGate();
         outbox.TryEnqueue(Message("live2"), signal: true);
 
@@ -53,6 +53,42 @@ public sealed class WebSocketOutboxTests
     }
 
     [Fact]
+    public void The_queue_is_bounded_in_bytes_and_a_slow_consumer_is_cut_at_once()
+    {
+        var overflows = 0;
+        // Each message encodes to a little over 1 KiB: three fit in 4 KiB, a fourth does not.
+        using var outbox = Outbox(capacity: 1000, overflowed: _ => overflows++, bytes: 4096);
+        outbox.OpenGate();
+        var kilobyte = new string('k', 1000);
+
+        var taken = Enumerable.Range(0, 5).Select(i => outbox.TryEnqueue(Message(kilobyte), signal: true)).ToList();
+
+        Assert.Equal([true, true, true, false, false], taken);
+        Assert.Equal(CloseRequest.SlowConsumer, outbox.CloseRequested);
+        Assert.True(outbox.CloseRequested?.AtOnce, "a reader that stopped reading gets no close handshake");
+        Assert.Equal(1, overflows);
+    }
+
+    [Fact]
+    public void Bytes_taken_by_the_writer_make_room_and_one_large_message_alone_always_fits()
+    {
+        using var outbox = Outbox(bytes: 4096);
+        outbox.OpenGate();
+        var large = new string('l', 10_000);
+
+        Assert.True(outbox.TryEnqueue(Message(large), signal: true));
+        Assert.True(outbox.QueuedBytes > 10_000);
+        Assert.True(outbox.TryTake(out _));
+        Assert.Equal(0, outbox.QueuedBytes);
+        for (var round = 0; round < 10; round++)
+        {
+            Assert.True(outbox.TryEnqueue(Message(new string('s', 3000)), signal: true));
+            Assert.True(outbox.TryTake(out _));
+        }
+        Assert.Null(outbox.CloseRequested);
+    }
+
+    [Fact]
     public void A_message_is_encoded_once_for_every_receiver()
     {
         using var first = Outbox();
@@ -64,8 +100,8 @@ public sealed class WebSocketOutboxTests
         first.TryEnqueue(message, signal: true);
         second.TryEnqueue(message, signal: true);
 
-        Assert.True(first.Outbound.TryRead(out var a));
-        Assert.True(second.Outbound.TryRead(out var b));
+        Assert.True(first.TryTake(out var a));
+        Assert.True(second.TryTake(out var b));
         Assert.Same(a, b);
     }
 
