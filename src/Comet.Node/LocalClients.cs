@@ -226,7 +226,7 @@ internal sealed partial class LocalClients : ILocalNode, IDisposable
         }
         foreach (var client in topic.Members.Snapshot)
         {
-            if (credential is null || string.Equals(client.Record.Credential, credential, StringComparison.Ordinal))
+            if (credential is null || string.Equals(client.Credential, credential, StringComparison.Ordinal))
             {
                 client.Outbox.Close(CloseReason.AuthorisationRevoked);
             }

@@ -10,18 +10,34 @@ namespace Comet.Node;
 /// </summary>
 public sealed class NodeClient
 {
+    private volatile string? _credential;
+
     public NodeClient(ClientRecord record, IClientOutbox outbox)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(outbox);
         Record = record;
         Outbox = outbox;
+        _credential = record.Credential;
     }
 
     /// <summary>The client as the cluster knows it.</summary>
     public ClientRecord Record { get; }
 
     public string Id => Record.ConnectionId;
+
+    /// <summary>The hash or JWT the client is authorised with now (null if anonymous): what revoking a
+    /// token is compared with. It starts as <see cref="ClientRecord.Credential"/> and changes when the
+    /// client refreshes its token on the open connection (<see cref="ReplaceCredential"/>).</summary>
+    public string? Credential => _credential;
+
+    /// <summary>From now on revoking <paramref name="credential"/> closes this client, and revoking the
+    /// one it replaces no longer does. The transport checked that it authorises the same user.</summary>
+    public void ReplaceCredential(string credential)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(credential);
+        _credential = credential;
+    }
 
     /// <summary>Where the node hands the client's messages.</summary>
     public IClientOutbox Outbox { get; }

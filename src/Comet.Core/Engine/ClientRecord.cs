@@ -12,8 +12,9 @@ namespace Comet.Core.Engine;
 /// <param name="Ip">The remote address (behind a proxy: the forwarded client address).</param>
 /// <param name="Origin">The Origin header (may be empty).</param>
 /// <param name="Language">The Accept-Language header (may be empty).</param>
-/// <param name="Credential">The hash or JWT the connection authenticated with (null if anonymous);
-/// never shown in users_in_pipes, used to close connections whose token is revoked.</param>
+/// <param name="Credential">The hash or JWT the connection authenticated with when it opened (null if
+/// anonymous); never shown in users_in_pipes. A token refresh replaces the credential the node compares
+/// revocations with (<c>NodeClient.Credential</c>), not this one.</param>
 public sealed record ClientRecord(
     int DevId,
     string ConnectionId,
