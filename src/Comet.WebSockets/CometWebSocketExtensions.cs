@@ -37,6 +37,8 @@ public static class CometWebSocketExtensions
         services.AddSingleton<WebSocketConnectionHandler>();
         services.AddSingleton<KeepAliveSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<KeepAliveSweeper>());
+        services.AddSingleton<TokenExpirySweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<TokenExpirySweeper>());
         services.AddWebSocketOriginCheck(configuration);
         services.AddProxyProtocol(configuration);
         return services;

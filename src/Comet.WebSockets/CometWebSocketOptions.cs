@@ -79,6 +79,16 @@ public sealed class CometWebSocketOptions
     [Range(1, 1_000_000)]
     public int MaxRejectedCommands { get; set; } = 100;
 
+    /// <summary>How long before its JWT's <c>exp</c> a connection gets the <c>tokenExpiring</c> sys event,
+    /// so the client can send a fresh token (<c>refresh_token</c>); a token with less left when the
+    /// connection opens is warned at once. 0 sends no warning.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan TokenExpiryWarning { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Close (1008) a JWT-authorised connection when its token expires without a refresh. Off,
+    /// a token is checked only when the connection opens, as CppComet did, and no warning is sent.</summary>
+    public bool CloseExpiredTokens { get; set; } = true;
+
     /// <summary>Take the client address from X-Forwarded-For. Only set this behind a trusted proxy
     /// that overwrites the header, or clients can claim any address.</summary>
     public bool TrustForwardedFor { get; set; }

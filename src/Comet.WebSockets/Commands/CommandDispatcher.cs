@@ -40,6 +40,9 @@ internal static partial class CommandDispatcher
                 case "user_data":
                     await UserDataCommand.ExecuteAsync(session, args);
                     break;
+                case RefreshTokenCommand.Name:
+                    await RefreshTokenCommand.ExecuteAsync(session, args);
+                    break;
                 case "CometQL_call":
                     await CometQLCallCommand.ExecuteAsync(session, args);
                     break;
@@ -64,7 +67,7 @@ internal static partial class CommandDispatcher
     }
 
     private static string UnknownCommand(string name) =>
-        $"Unknown command `{Truncate(name)}`. Commands: subscription, web_pipe2, pipe_log, pipe_count, user_status, track_pipe_users, user_data, statistics, CometQL_call.";
+        $"Unknown command `{Truncate(name)}`. Commands: subscription, web_pipe2, pipe_log, pipe_count, user_status, track_pipe_users, user_data, refresh_token, statistics, CometQL_call.";
 
     private static string Truncate(string name) => name.Length <= 32 ? name : name[..32] + "…";
 

@@ -24,6 +24,10 @@ public readonly record struct CloseRequest(int Code, string Reason, bool AtOnce 
     /// <summary>1008: the user's authorisation was removed (users_auth row deleted or token revoked).</summary>
     public static CloseRequest AuthorisationRevoked => new(1008, "The user's authorisation was revoked.");
 
+    /// <summary>1008: the JWT that authorised the connection reached its <c>exp</c> without a refresh
+    /// (<c>refresh_token</c>); the client reconnects with a fresh token.</summary>
+    public static CloseRequest TokenExpired => new(1008, "The authorisation token expired; reconnect with a fresh one.");
+
     /// <summary>The client read its messages too slowly and its outbound queue overflowed: cut at once
     /// (the code and reason name it in logs; a client that stopped reading would never see a close frame).</summary>
     public static CloseRequest SlowConsumer => new(1008, "Outbound queue overflow: the client reads too slowly.", AtOnce: true);

@@ -70,7 +70,38 @@ public static class ServerMessages
             }
             writer.WriteEndObject();
         });
-        return CometMessageEncoder.Encode(new CometMessage(PipeNames.System, "error", data, DataIsJson: true, SendTime: now), compat);
+        return SysEvent("error", data, now, compat);
+    }
+
+    /// <summary>
+    /// <c>{"data":{"exp":E,"expires_in":N},"event":"tokenExpiring","message_send_time":T,"pipe":"sys"}</c>:
+    /// the connection's JWT expires at E (Unix seconds), N seconds from now; send <c>refresh_token</c>
+    /// before then or the connection is closed.
+    /// </summary>
+    public static byte[] TokenExpiring(DateTimeOffset expires, DateTimeOffset now, bool compat)
+    {
+        var left = (long)Math.Ceiling(Math.Max(0, (expires - now).TotalSeconds));
+        var data = Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("exp"u8, expires.ToUnixTimeSeconds());
+            writer.WriteNumber("expires_in"u8, left);
+            writer.WriteEndObject();
+        });
+        return SysEvent("tokenExpiring", data, now.ToUnixTimeSeconds(), compat);
+    }
+
+    /// <summary><c>{"data":{"exp":E},"event":"tokenRefreshed","message_send_time":T,"pipe":"sys"}</c>: the
+    /// answer to a <c>refresh_token</c> that was accepted; the connection now expires at E.</summary>
+    public static byte[] TokenRefreshed(DateTimeOffset expires, long now, bool compat)
+    {
+        var data = Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("exp"u8, expires.ToUnixTimeSeconds());
+            writer.WriteEndObject();
+        });
+        return SysEvent("tokenRefreshed", data, now, compat);
     }
 
     /// <summary>The URL error CppComet sends before it closes: <c>{"error":"401","data":"Error code 401(…)","event_name":"CometServerError"}</c>
@@ -87,6 +118,10 @@ public static class ServerMessages
     /// <summary>An answer to a command: a <see cref="CometMessage"/> with an optional marker and <c>_info</c>.</summary>
     public static byte[] Answer(CometMessage message, bool compat, string? marker = null, string? info = null) =>
         CometMessageEncoder.Encode(message, compat, marker, info);
+
+    /// <summary>An event of the <c>sys</c> pipe whose <c>data</c> is a JSON object.</summary>
+    private static byte[] SysEvent(string @event, string data, long now, bool compat) =>
+        CometMessageEncoder.Encode(new CometMessage(PipeNames.System, @event, data, DataIsJson: true, SendTime: now), compat);
 
     /// <summary>Writes a small JSON value to a string (the <c>data</c> of answers).</summary>
     public static string Json(Action<Utf8JsonWriter> write)

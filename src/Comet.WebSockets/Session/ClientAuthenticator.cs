@@ -9,7 +9,8 @@ namespace Comet.WebSockets.Session;
 /// <param name="UserId">The authorised user, or 0 (anonymous).</param>
 /// <param name="Hash">The user's stored hash, sent back in serverInfo ("" when anonymous).</param>
 /// <param name="Credential">The hash or JWT that authorised the connection (null when anonymous).</param>
-internal readonly record struct AuthResult(long UserId, string Hash, string? Credential)
+/// <param name="Expires">When the JWT that authorised the connection expires (null for a hash or anonymous).</param>
+internal readonly record struct AuthResult(long UserId, string Hash, string? Credential, DateTimeOffset? Expires = null)
 {
     public static AuthResult Anonymous => new(0, "", null);
 
@@ -45,20 +46,39 @@ internal sealed class ClientAuthenticator(CometNode node, CometJwtValidator jwt)
         return AuthResult.Anonymous;
     }
 
+    /// <summary>
+    /// Checks a JWT for a user the way a connect does: a valid HS256 token of <paramref name="devId"/>
+    /// (its key and dev_id), not expired, whose <c>user_id</c> is <paramref name="userId"/>, and not
+    /// revoked. Used at connect and when a connection refreshes its token.
+    /// </summary>
+    public async Task<TokenCheck> CheckTokenAsync(int devId, long userId, string token)
+    {
+        var result = await jwt.ValidateAsync(devId, token);
+        if (!result.IsValid)
+        {
+            return TokenCheck.Refused(result.Error ?? "The token is invalid.");
+        }
+        if (result.UserId != userId)
+        {
+            return TokenCheck.Refused("The token is for another user.");
+        }
+        if (await node.Users.IsTokenRevokedAsync(devId, token))
+        {
+            return TokenCheck.Refused("The token was revoked.");
+        }
+        return new TokenCheck(result.Expires, null);
+    }
+
     private async Task<AuthResult> AuthenticateJwtAsync(CometUrl url)
     {
-        var result = await jwt.ValidateAsync(url.DevId, url.Session);
-        if (!result.IsValid || result.UserId != url.UserId)
-        {
-            return AuthResult.Anonymous;
-        }
-        if (await node.Users.IsTokenRevokedAsync(url.DevId, url.Session))
+        var check = await CheckTokenAsync(url.DevId, url.UserId, url.Session);
+        if (!check.IsValid)
         {
             return AuthResult.Anonymous;
         }
         // CppComet stores a random hash for a JWT user that has none, and tells the client.
         var hash = await node.Users.SetHashIfAbsentAsync(url.DevId, url.UserId, RandomHash());
-        return new AuthResult(url.UserId, hash, url.Session);
+        return new AuthResult(url.UserId, hash, url.Session, check.Expires);
     }
 
     private static string RandomHash() => RandomNumberGenerator.GetString(HashAlphabet, 32);

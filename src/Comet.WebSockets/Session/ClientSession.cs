@@ -27,6 +27,10 @@ internal sealed class ClientSession(SessionServices services, NodeClient client,
 
     public bool IsAuthorized => Info.UserId > 0;
 
+    /// <summary>True when a JWT authorised the connection (it expires, and may be refreshed); false for
+    /// a users_auth hash or an anonymous connection.</summary>
+    public bool IsTokenAuthorised { get; init; }
+
     public bool Compat => Outbox.Compat;
 
     /// <summary>The node: every command's way to the rest of the gateway.</summary>

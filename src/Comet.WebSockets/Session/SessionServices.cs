@@ -11,6 +11,8 @@ namespace Comet.WebSockets.Session;
 internal sealed class SessionServices(
     CometNode node,
     CometJwtValidator jwt,
+    ClientAuthenticator authenticator,
+    TokenExpirySweeper tokenExpiry,
     PrivateChannelAuthorizer privateChannels,
     IOptions<CometWebSocketOptions> options,
     IOptions<LimitsOptions> limits,
@@ -19,6 +21,8 @@ internal sealed class SessionServices(
 {
     public CometNode Node { get; } = node;
     public CometJwtValidator Jwt { get; } = jwt;
+    public ClientAuthenticator Authenticator { get; } = authenticator;
+    public TokenExpirySweeper TokenExpiry { get; } = tokenExpiry;
     public PrivateChannelAuthorizer PrivateChannels { get; } = privateChannels;
     public CometWebSocketOptions Options { get; } = options.Value;
     public LimitsOptions Limits { get; } = limits.Value;

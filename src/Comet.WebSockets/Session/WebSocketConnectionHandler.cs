@@ -27,6 +27,7 @@ internal sealed partial class WebSocketConnectionHandler(
     WebSocketLimitMetrics limitMetrics,
     OriginAllowList origins,
     KeepAliveSweeper keepAlive,
+    TokenExpirySweeper tokenExpiry,
     CometMetrics metrics,
     NodeIdentity node,
     ILogger<WebSocketConnectionHandler> logger)
@@ -135,13 +136,20 @@ internal sealed partial class WebSocketConnectionHandler(
         // consumer at once).
         using var closing = outbox.Closing.UnsafeRegister(static state => ((CometWebSocket)state!).OnCloseRequested(), socket);
         keepAlive.Add(socket);
+        var session = new ClientSession(services, client, outbox) { IsTokenAuthorised = auth.Expires is not null };
+        if (auth.Expires is { } expires)
+        {
+            // After the greeting: the first thing a client with a nearly expired token hears after serverInfo is the warning.
+            tokenExpiry.Track(session, expires);
+        }
         try
         {
             outbox.OpenGate();
-            await ReadAsync(socket, new ClientSession(services, client, outbox));
+            await ReadAsync(socket, session);
         }
         finally
         {
+            tokenExpiry.Remove(session);
             keepAlive.Remove(socket);
             outbox.Complete();
         }
