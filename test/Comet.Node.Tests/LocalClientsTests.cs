@@ -57,6 +57,20 @@ public sealed class LocalClientsTests
     }
 
     [Fact]
+    public async Task After_its_credential_is_replaced_a_client_is_closed_by_the_new_one_only()
+    {
+        await using var test = await TestNode.StartAsync();
+        var client = await test.ConnectAsync(1, userId: 5, credential: "old-jwt");
+
+        client.ReplaceCredential("new-jwt");
+        test.Node.Local.CloseUser(1, 5, "old-jwt");
+
+        Assert.Null(client.Received().Closed);
+        test.Node.Local.CloseUser(1, 5, "new-jwt");
+        Assert.Equal(CloseReason.AuthorisationRevoked, client.Received().Closed);
+    }
+
+    [Fact]
     public async Task A_client_that_left_gets_nothing_more_and_the_engine_forgets_it()
     {
         await using var test = await TestNode.StartAsync();
