@@ -7,7 +7,9 @@
  *   - one WebSocket per browser shared by all its tabs (leader elected with Web Locks, messages
  *     relayed over BroadcastChannel); every tab keeps its own subscriptions and callbacks;
  *   - after a reconnect, the messages of logged pipes published while disconnected are fetched
- *     with pipe_log and delivered once (server_info.recovered = true).
+ *     with pipe_log and delivered once (server_info.recovered = true);
+ *   - with a JWT and a refreshToken callback, a fresh token before the old one expires, sent on the
+ *     open connection (refresh_token), and used to reconnect after an expiry.
  * No build step: this file is a classic script; comet.js re-exports it as an ES module.
  */
 (function (global) {
@@ -25,6 +27,9 @@
     var NOT_RECOVERED = /^(msg|sys|_answer|track_|user_status_|trust_)/;
     var MAX_QUEUED_COMMANDS = 1000;
     var MAX_REMEMBERED_DELAYS = 20;
+    // The gateway's close when a JWT expired without a refresh (docs/websocket.md).
+    var TOKEN_EXPIRED_CODE = 1008;
+    var TOKEN_EXPIRED_REASON = "The authorisation token expired; reconnect with a fresh one.";
 
     function log(level, text, detail) {
         if (global.console && global.console[level]) {
@@ -182,6 +187,11 @@
         this.pendingWebSends = {};
         this.subscriptionTimer = undefined;
         this.retryTimer = undefined;
+        // Token refresh: the pending refreshToken() call, the token's exp (Unix seconds) as the server
+        // last told it, and whether the last close was for an expired token.
+        this.refreshing = undefined;
+        this.tokenExp = undefined;
+        this.tokenExpired = false;
         this.info = { state: "connecting", node: undefined, connects: 0, failures: 0, delays: [] };
     }
 
@@ -282,6 +292,9 @@
                 // A clean close by the server is still a reason to come back (e.g. a node drained).
                 self.backoff.reset();
             }
+            if (event.code === TOKEN_EXPIRED_CODE && event.reason === TOKEN_EXPIRED_REASON) {
+                self.tokenExpired = true;
+            }
             self.scheduleReconnect();
         };
     };
@@ -302,9 +315,79 @@
         clearTimeout(this.retryTimer);
         this.retryTimer = setTimeout(function () {
             if (!self.stopped && !self.socket) {
-                self.connect();
+                self.reconnect();
             }
         }, delay);
+    };
+
+    // Reconnects; with an expired token, first asks the page for a fresh one (else the connection
+    // would open anonymously). A failed refresh waits for the next backoff step and asks again.
+    Connection.prototype.reconnect = function () {
+        var self = this;
+        var expired = this.tokenExpired || (this.tokenExp !== undefined && Date.now() >= this.tokenExp * 1000);
+        if (!expired || typeof this.options.refreshToken !== "function") {
+            this.connect();
+            return;
+        }
+        this.setState("waiting");
+        this.freshToken().then(function (token) {
+            if (self.stopped || self.socket) {
+                return;
+            }
+            if (token === undefined) {
+                self.scheduleReconnect();
+                return;
+            }
+            self.connect();
+        });
+    };
+
+    // Asks the page's refreshToken() for a token (one call at a time) and keeps it for reconnects.
+    // Resolves to the token, or undefined when the callback failed or gave none.
+    Connection.prototype.freshToken = function () {
+        var self = this;
+        if (!this.refreshing) {
+            var ask = this.options.refreshToken;
+            this.refreshing = new Promise(function (resolve) { resolve(ask()); }).then(function (token) {
+                self.refreshing = undefined;
+                if (typeof token !== "string" || token.length === 0) {
+                    throw new Error("refreshToken() gave no token");
+                }
+                self.options.user_key = token;
+                self.tokenExp = undefined;
+                self.tokenExpired = false;
+                return token;
+            }, function (e) {
+                self.refreshing = undefined;
+                throw e;
+            });
+        }
+        return this.refreshing.then(undefined, function (e) {
+            log("warn", "refreshToken() failed; the server closes the connection when its token expires", e);
+            return undefined;
+        });
+    };
+
+    // The server's word on the connection's token: warned (refresh now), refreshed, or refused.
+    Connection.prototype.onTokenEvent = function (msg) {
+        var data = msg.data || {};
+        if (msg.event === "tokenExpiring") {
+            this.tokenExp = data.exp;
+            if (typeof this.options.refreshToken !== "function") {
+                return;
+            }
+            var socket = this.socket;
+            var self = this;
+            this.freshToken().then(function (token) {
+                if (token !== undefined && self.socket === socket && self.isOpen()) {
+                    socket.send("refresh_token\n" + token);
+                }
+            });
+        } else if (msg.event === "tokenRefreshed") {
+            this.tokenExp = data.exp;
+        } else if (msg.event === "error" && data.code === "401") {
+            log("warn", "the server refused the fresh token", data.error);
+        }
     };
 
     Connection.prototype.stop = function () {
@@ -397,6 +480,9 @@
     Connection.prototype.receive = function (msg) {
         if (msg.pipe === "sys" && msg.event === "serverInfo") {
             this.backoff.reset();
+        }
+        if (msg.pipe === "sys") {
+            this.onTokenEvent(msg);
         }
         var head = this.firstSentLogRequest();
         if (head && msg.marker === head.fence) {

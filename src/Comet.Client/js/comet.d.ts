@@ -41,6 +41,14 @@ export interface CometStartOptions {
     recover?: boolean;
     /** Reconnection backoff in milliseconds (defaults 300 and 30000). */
     reconnect?: { initialDelay?: number; maxDelay?: number };
+    /**
+     * With a JWT as user_key: returns a fresh JWT for the same user (e.g. from your backend). Called when
+     * the server warns that the token expires soon (sys event tokenExpiring); the token is sent on the
+     * open connection (refresh_token) and used for later reconnects. Also called before reconnecting
+     * after the server closed the connection because the token expired. A rejection or an empty
+     * string is retried at the next warning or reconnect.
+     */
+    refreshToken?: () => string | Promise<string>;
 }
 
 export interface CometConnectionInfo {
