@@ -34,7 +34,7 @@ function serveSite(routes) {
             res.writeHead(404).end();
             return;
         }
-        const body = route.file ? fs.readFileSync(route.file) : route.body;
+        const body = route.file ? fs.readFileSync(route.file) : typeof route.body === "function" ? route.body(req) : route.body;
         res.writeHead(200, { "Content-Type": route.type }).end(body);
     });
     return new Promise(resolve => server.listen(0, "127.0.0.1", () => resolve(server)));

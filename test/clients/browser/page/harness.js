@@ -13,8 +13,8 @@
         return window.received.filter(function (r) { return r.label === label; }).map(function (r) { return r.msg; });
     };
 
-    // opt: { user_id, user_key, node, subscribe: [names] }; nodes, reconnect and tabs are options
-    // only our client knows (the original ignores them).
+    // opt: { user_id, user_key, node, subscribe: [names] }; nodes, reconnect, tabs and refreshUrl are
+    // options only our client knows (the original ignores them); recordSys records sys events as "sys".
     window.bootComet = function (opt) {
         var comet = window.CometServer();
         window.authSuccessCalls = 0;
@@ -24,9 +24,19 @@
         (opt.subscribe || []).forEach(function (name) {
             comet.subscription(name, function (msg) { record(name, msg); });
         });
+        if (opt.recordSys) {
+            comet.subscription(function (msg) {
+                if (msg.server_info.pipe === "sys") record("sys", msg);
+            });
+        }
+        // refreshUrl: where the page gets a fresh JWT (as a site would ask its backend); an empty answer is a failure.
+        var refreshToken = opt.refreshUrl ? function () {
+            window.refreshCalls = (window.refreshCalls || 0) + 1;
+            return fetch(opt.refreshUrl).then(function (r) { return r.text(); });
+        } : undefined;
         comet.start({
             dev_id: 0, user_id: opt.user_id, user_key: opt.user_key, node: opt.node,
-            nodes: opt.nodes, reconnect: opt.reconnect, tabs: opt.tabs,
+            nodes: opt.nodes, reconnect: opt.reconnect, tabs: opt.tabs, refreshToken: refreshToken,
         });
     };
 
