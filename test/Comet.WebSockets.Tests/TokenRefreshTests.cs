@@ -23,7 +23,7 @@ public sealed class TokenRefreshTests
         await using var gateway = await TestGateway.StartAsync();
         var token = Jwt.ForUser(81, TimeSpan.FromSeconds(3));
 
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 81));
+        await using var client = await ConnectAsync(gateway, token, 81);
         var warning = await client.ReceiveAsync();
 
         Assert.Equal("tokenExpiring", warning.GetProperty("event").GetString());
@@ -48,7 +48,7 @@ public sealed class TokenRefreshTests
         var token = Jwt.ForUser(82, TimeSpan.FromSeconds(4));
         var exp = ExpOf(token);
 
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 82));
+        await using var client = await ConnectAsync(gateway, token, 82);
         var warning = await client.WaitForPipeAsync("sys", "tokenExpiring");
         var warnedAt = DateTimeOffset.UtcNow;
 
@@ -61,13 +61,12 @@ public sealed class TokenRefreshTests
     {
         await using var gateway = await TestGateway.StartAsync();
         var first = Jwt.ForUser(83, TimeSpan.FromSeconds(3));
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(first, 83));
+        await using var client = await ConnectAsync(gateway, first, 83);
         await client.SendAsync("subscription\nweb_refresh");
         await client.WaitForPipeAsync("sys", "tokenExpiring");
 
         var fresh = Jwt.ForUser(83, TimeSpan.FromHours(1));
-        await client.SendAsync("refresh_token\n" + fresh);
-        var answer = await client.WaitForPipeAsync("sys");
+        var answer = await RefreshAsync(client, fresh);
 
         Assert.Equal("tokenRefreshed", answer.GetProperty("event").GetString());
         Assert.Equal(ExpOf(fresh).ToUnixTimeSeconds(), answer.GetProperty("data").GetProperty("exp").GetInt64());
@@ -84,9 +83,8 @@ public sealed class TokenRefreshTests
         await using var gateway = await TestGateway.StartAsync();
         var old = Jwt.ForUser(84, TimeSpan.FromHours(1));
         var fresh = Jwt.ForUser(84, TimeSpan.FromHours(2));
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(old, 84));
-        await client.SendAsync("refresh_token\n" + fresh);
-        Assert.Equal("tokenRefreshed", (await client.WaitForPipeAsync("sys")).GetProperty("event").GetString());
+        await using var client = await ConnectAsync(gateway, old, 84);
+        Assert.Equal("tokenRefreshed", (await RefreshAsync(client, fresh)).GetProperty("event").GetString());
 
         await RevokeAsync(gateway, old);
         await client.AssertSilentAsync(TimeSpan.FromMilliseconds(500));
@@ -117,11 +115,9 @@ public sealed class TokenRefreshTests
     {
         await using var gateway = await TestGateway.StartAsync();
         var current = Jwt.ForUser(85, TimeSpan.FromHours(1));
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(current, 85));
+        await using var client = await ConnectAsync(gateway, current, 85);
 
-        await client.SendAsync("refresh_token\n" + token);
-
-        AssertRefusal(await client.WaitForPipeAsync("sys"), reason, why);
+        AssertRefusal(await RefreshAsync(client, token), reason, why);
         Assert.True(client.IsOpen, why);
         // The connection still answers to its old token.
         await RevokeAsync(gateway, current);
@@ -134,14 +130,12 @@ public sealed class TokenRefreshTests
         await using var gateway = await TestGateway.StartAsync();
         var current = Jwt.ForUser(86, TimeSpan.FromHours(1));
         var revoked = Jwt.ForUser(86, TimeSpan.FromHours(2));
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(current, 86));
+        await using var client = await ConnectAsync(gateway, current, 86);
         await RevokeAsync(gateway, revoked);
         // Revoking a token of the user closes only the connections that use it: this one stays.
         await client.AssertSilentAsync(TimeSpan.FromMilliseconds(300));
 
-        await client.SendAsync("refresh_token\n" + revoked);
-
-        AssertRefusal(await client.WaitForPipeAsync("sys"), "The token was revoked.");
+        AssertRefusal(await RefreshAsync(client, revoked), "The token was revoked.");
         Assert.True(client.IsOpen);
     }
 
@@ -154,11 +148,8 @@ public sealed class TokenRefreshTests
         await using var anonymous = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path());
         var token = Jwt.ForUser(87, TimeSpan.FromHours(1));
 
-        await byHash.SendAsync("refresh_token\n" + token);
-        await anonymous.SendAsync("refresh_token\n" + token);
-
-        AssertRefusal(await byHash.WaitForPipeAsync("sys"), "This connection was authorised with a users_auth hash, which does not expire.");
-        AssertRefusal(await anonymous.WaitForPipeAsync("sys"), "This connection is anonymous; only a connection a JWT authorised can refresh its token.");
+        AssertRefusal(await RefreshAsync(byHash, token), "This connection was authorised with a users_auth hash, which does not expire.");
+        AssertRefusal(await RefreshAsync(anonymous, token), "This connection is anonymous; only a connection a JWT authorised can refresh its token.");
         Assert.True(byHash.IsOpen);
         Assert.True(anonymous.IsOpen);
     }
@@ -171,7 +162,7 @@ public sealed class TokenRefreshTests
             ["Comet:WebSocket:CloseExpiredTokens"] = "false",
         });
         var token = Jwt.ForUser(88, TimeSpan.FromSeconds(2));
-        await using var client = await CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(token, 88));
+        await using var client = await ConnectAsync(gateway, token, 88);
 
         await WaitUntilAsync(ExpOf(token) + TimeSpan.FromSeconds(1));
 
@@ -188,6 +179,16 @@ public sealed class TokenRefreshTests
         }));
 
         Assert.Contains("TokenExpiryWarning", failure.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<CometWebSocketClient> ConnectAsync(TestGateway gateway, string session, long userId) =>
+        CometWebSocketClient.ConnectAndGreetAsync(gateway, CometWebSocketClient.Path(session, userId));
+
+    /// <summary>Sends refresh_token and returns the sys answer (tokenRefreshed or the error).</summary>
+    private static async Task<JsonElement> RefreshAsync(CometWebSocketClient client, string token)
+    {
+        await client.SendAsync("refresh_token\n" + token);
+        return await client.WaitForPipeAsync("sys");
     }
 
     private static void AssertRefusal(JsonElement message, string reason, string? why = null)
