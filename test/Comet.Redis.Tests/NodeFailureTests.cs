@@ -111,7 +111,10 @@ public sealed class NodeFailureTests(RedisFixture redis) : IClassFixture<RedisFi
         await own.RestartAsync(); // an empty Redis: the node must register itself again
         await Wait.UntilAsync(() => solo.Node.IsReady, ready => ready, "readiness to return", TimeSpan.FromSeconds(20));
         await Wait.UntilAsync(() => solo.Node.CountSubscribersAsync(DevId, [pipe]), c => c[0].Count == 1, "the subscription to be restored", TimeSpan.FromSeconds(10));
-        Assert.Equal([new UserTime(53, 0)], await solo.Node.GetUserTimesAsync(DevId, [53]));
+        // The node registers the connection and its subscriptions again in separate steps: the user may
+        // still read as never seen for a moment after the subscription is back.
+        await Wait.UntilAsync(() => solo.Node.GetUserTimesAsync(DevId, [53]), t => t.SequenceEqual([new UserTime(53, 0)]),
+            "the user to be online again", TimeSpan.FromSeconds(10));
 
         // Pub/sub works again: a personal message arrives.
         await solo.Node.SendToUserAsync(DevId, 53, "event", "after");
