@@ -6,7 +6,7 @@ namespace Comet.WebSockets.Delivery;
 
 /// <summary>
 /// One WebSocket client's bounded send queue: the node's messages and the connection's own answers, in
-/// order. The socket's writer drains <see cref="Outbound"/>; the node only ever enqueues, so it never
+/// order. The socket's writer drains it (<see cref="TryTake"/>); the node only ever enqueues, so it never
 /// waits for a slow client. The queue is bounded in messages and in bytes; a client that overflows it
 /// is cut at once (<see cref="CloseRequest.SlowConsumer"/>): a reader that stopped reading cannot take
 /// a close handshake, and what it holds must be released now, not after a timeout.
@@ -90,7 +90,7 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 
     /// <summary>
     /// The socket's writer: called, outside the queue's lock and on the enqueuing thread, after
-    /// messages reached <see cref="Outbound"/> and after a close was requested. The transport writes
+    /// messages were queued (<see cref="TryTake"/> finds them) and after a close was requested. The transport writes
     /// from that thread when it is idle, so a delivery costs no thread-pool hop.
     /// </summary>
     public Action? OutboundReady { get; set; }
