@@ -102,7 +102,7 @@ public sealed class TokenRefreshTests
         { "other dev_id's secret", Jwt.ForUser(85, TimeSpan.FromHours(2), secret: TestGateway.Password + "5"), "The token signature is invalid." },
         { "alg none", Jwt.ForUser(85, TimeSpan.FromHours(2), algorithm: "none"), "Only HS256 tokens are accepted." },
         { "HS512", Jwt.ForUser(85, TimeSpan.FromHours(2), algorithm: "HS512"), "Only HS256 tokens are accepted." },
-        { "no exp", Jwt.Create("{\"user_id\":85}"), "The token has expired." },
+        { "no exp", Jwt.Create("{\"user_id\":85}"), "The token has no exp claim." },
         { "malformed", "not.a.jwt", "The token is malformed." },
         { "not a JWT", "hash85", "The token is not a JWT." },
         { "too long", new string('a', 601), "The token is longer than 600 characters." },

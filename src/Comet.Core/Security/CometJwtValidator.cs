@@ -63,8 +63,14 @@ public sealed class CometJwtValidator(DevKeyProvider keys, TimeProvider time)
 
     private bool IsWithinLifetime(DateTime? notBefore, DateTime? expires)
     {
+        // A custom lifetime check replaces the library's, RequireExpirationTime included: say "no exp"
+        // here, or a token without one would be refused as "expired".
+        if (expires is not { } exp)
+        {
+            throw new SecurityTokenNoExpirationException("The token has no exp claim.");
+        }
         var now = time.GetUtcNow().UtcDateTime;
-        return expires is { } exp && exp > now && (notBefore is not { } nbf || nbf <= now);
+        return exp > now && (notBefore is not { } nbf || nbf <= now);
     }
 
     private static JsonWebToken VerifyHs256(string raw, byte[] secret)

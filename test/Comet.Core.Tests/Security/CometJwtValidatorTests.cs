@@ -65,6 +65,7 @@ public sealed class CometJwtValidatorTests
         var result = await Validator().ValidateAsync(1, token);
 
         Assert.False(result.IsValid);
+        Assert.Equal("The token has no exp claim.", result.Error);
     }
 
     [Theory]
