@@ -16,7 +16,8 @@ public static class CometMessageEncoder
     /// <summary>The marker compat mode adds to every message (CppComet's exact text).</summary>
     public const string CompatApiData = "for major_version < 4";
 
-    private static readonly JsonWriterOptions WriterOptions = new()
+    /// <summary>How every server message is written (serverInfo and answers too, ServerMessages).</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // nlohmann writes UTF-8 as it is; keep HTML characters and non-ASCII readable too.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Comet.WebSockets.Delivery;
 using Comet.Core.Messages;
@@ -15,12 +14,6 @@ public static class ServerMessages
 {
     /// <summary>The <c>server</c> field of serverInfo.</summary>
     public const string ServerName = "Comet.Gateway (CppComet community 4.09 compatible)";
-
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
 
     /// <summary>
     /// <c>{"authorized":true,"data":"&lt;hash&gt;","event":"serverInfo","message_send_time":T,"pipe":"sys","server":"…"}</c>.
@@ -133,7 +126,7 @@ public static class ServerMessages
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, CometMessageEncoder.WriterOptions))
         {
             write(writer);
         }
