@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using Comet.Testing;
 
 namespace Comet.CometQL.Tests.Integration;
 
@@ -37,7 +38,10 @@ public sealed class WebSocketDeliveryTests(GatewayFixture fixture)
         Assert.Equal(json, personal.GetProperty("data").GetString());
 
         Assert.Equal([["1", "0"]], await client.RowsAsync("SELECT id, time FROM users_time WHERE id = 1"));
-        Assert.Equal("1", (await client.RowsAsync("SELECT users FROM pipes WHERE name = 'web_e2e'"))[0][0]);
+        // The node listens to a pipe before it registers the subscription (so nothing published in between
+        // is missed): the count may show the subscriber a moment after its first message.
+        await Wait.UntilAsync(() => client.RowsAsync("SELECT users FROM pipes WHERE name = 'web_e2e'"), rows => rows[0][0] == "1",
+            "the pipe to count its subscriber", TimeSpan.FromSeconds(5));
         var member = Assert.Single(await client.RowsAsync("SELECT name, user_id, user_uuid FROM users_in_pipes WHERE name = 'web_e2e'"));
         Assert.Equal(new string?[] { "web_e2e", "1", "abcdefghijabcdefghijabcdefghij12" }, member);
 

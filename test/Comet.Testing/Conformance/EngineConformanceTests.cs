@@ -69,7 +69,7 @@ public abstract partial class EngineConformanceTests : IAsyncLifetime
         _engines.Add(engine);
         var node = new RecordingNode();
         await engine.StartAsync(node, CancellationToken.None);
-        return new EngineUnderTest(engine, node, clock, NewDevId());
+        return new EngineUnderTest(new NodeReportingEngine(engine, node), node, clock, NewDevId());
     }
 
     /// <summary>A dev_id no other test in this process uses.</summary>

@@ -18,9 +18,11 @@ public sealed record RecordedClose(int DevId, long UserId, string? Credential);
 /// and the engines' tests with nodes run on real ones.
 /// </summary>
 /// <remarks>
-/// A user has no local connection until <see cref="SetLocalConnections"/> says otherwise, so
+/// No local connection takes a personal message until <see cref="SetLocalConnections"/> says otherwise, so
 /// <see cref="DeliverToUser"/> returns 0 by default (the node had nobody to give the message to). The
-/// node registers no client of its own: <see cref="ClientsOf"/> and <see cref="Subscriptions"/> are empty.
+/// clients the test connected and subscribed through the engine under test are reported as a node's
+/// (<see cref="ClientsOf"/>, <see cref="Subscriptions"/>), so that an engine registering everything again
+/// finds them.
 /// </remarks>
 public sealed class RecordingNode : ILocalNode
 {
@@ -29,6 +31,7 @@ public sealed class RecordingNode : ILocalNode
     private readonly List<UserDelivery> _userMessages = [];
     private readonly List<RecordedClose> _closes = [];
     private readonly Dictionary<(int DevId, long UserId), int> _localConnections = [];
+    private readonly Dictionary<string, LocalClient> _clients = new(StringComparer.Ordinal);
 
     /// <summary>Every pipe message delivered so far, in delivery order.</summary>
     public IReadOnlyList<PipeDelivery> PipeMessages
@@ -124,7 +127,8 @@ public sealed class RecordingNode : ILocalNode
         {
             lock (_sync)
             {
-                return [.. _localConnections.Where(c => c.Value > 0).Select(c => new LocalUser(c.Key.DevId, c.Key.UserId))];
+                return [.. _localConnections.Where(c => c.Value > 0).Select(c => new LocalUser(c.Key.DevId, c.Key.UserId))
+                    .Union(_clients.Values.Where(c => c.Record.UserId > 0).Select(c => new LocalUser(c.Record.DevId, c.Record.UserId)))];
             }
         }
     }
@@ -133,13 +137,70 @@ public sealed class RecordingNode : ILocalNode
     {
         lock (_sync)
         {
-            return _localConnections.GetValueOrDefault((devId, userId)) > 0;
+            return _localConnections.GetValueOrDefault((devId, userId)) > 0
+                || _clients.Values.Any(c => c.Record.DevId == devId && c.Record.UserId == userId);
         }
     }
 
-    public IReadOnlyList<ClientRecord> ClientsOf(int devId, long userId) => [];
+    public IReadOnlyList<ClientRecord> ClientsOf(int devId, long userId)
+    {
+        lock (_sync)
+        {
+            return [.. _clients.Values.Where(c => c.Record.DevId == devId && c.Record.UserId == userId).Select(c => c.Record)];
+        }
+    }
 
-    public IReadOnlyList<LocalSubscriptions> Subscriptions() => [];
+    public IReadOnlyList<LocalSubscriptions> Subscriptions()
+    {
+        lock (_sync)
+        {
+            return [.. _clients.Values.Where(c => c.Pipes.Count > 0).Select(c => new LocalSubscriptions(c.Record, [.. c.Pipes]))];
+        }
+    }
 
-    public IReadOnlySet<string> PipesOf(string connectionId) => new HashSet<string>();
+    public IReadOnlySet<string> PipesOf(string connectionId)
+    {
+        lock (_sync)
+        {
+            return _clients.TryGetValue(connectionId, out var client) ? new HashSet<string>(client.Pipes, StringComparer.Ordinal) : new HashSet<string>();
+        }
+    }
+
+    /// <summary>The test connected this client through the engine (<see cref="NodeReportingEngine"/>).</summary>
+    internal void Connected(ClientRecord client)
+    {
+        lock (_sync)
+        {
+            _clients.TryAdd(client.ConnectionId, new LocalClient(client));
+        }
+    }
+
+    /// <summary>The client left.</summary>
+    internal void Disconnected(ClientRecord client)
+    {
+        lock (_sync)
+        {
+            _clients.Remove(client.ConnectionId);
+        }
+    }
+
+    /// <summary>The client's pipes changed (an anonymous client is held from its first subscription).</summary>
+    internal void SubscriptionsChanged(ClientRecord client, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed)
+    {
+        lock (_sync)
+        {
+            if (!_clients.TryGetValue(client.ConnectionId, out var local))
+            {
+                local = new LocalClient(client);
+                _clients.Add(client.ConnectionId, local);
+            }
+            local.Pipes.ExceptWith(removed);
+            local.Pipes.UnionWith(added);
+        }
+    }
+
+    private sealed record LocalClient(ClientRecord Record)
+    {
+        public HashSet<string> Pipes { get; } = new(StringComparer.Ordinal);
+    }
 }
