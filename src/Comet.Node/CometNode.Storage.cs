@@ -34,6 +34,13 @@ public sealed partial class CometNode
     /// <inheritdoc cref="IMessageBus.CloseUserAsync"/>
     public Task CloseUserAsync(int devId, long userId, string? credential) => _engine.Bus.CloseUserAsync(devId, userId, credential);
 
+    /// <inheritdoc cref="IPresence.AcknowledgeAsync"/>
+    public Task<bool> AcknowledgeAsync(NodeClient client, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        return _engine.Presence.AcknowledgeAsync(client.Record, seq);
+    }
+
     /// <inheritdoc cref="IPresence.CountSubscribersAsync"/>
     public Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes) =>
         _engine.Presence.CountSubscribersAsync(devId, pipes);

@@ -90,7 +90,7 @@ public sealed class WireFormatTests
         var entry = QueueEntryCodec.Decode(writer.WrittenSpan);
 
         Assert.Equal(12, entry.Seq);
-        Assert.Equal(new QueuedMessage("12", "ev", "hello", 1_700_000_000), entry.Message);
+        Assert.Equal(new QueuedMessage("12", "ev", "hello", 1_700_000_000, Seq: 12), entry.Message);
         Assert.NotEqual(0, entry.UniqueId);
         Assert.NotEqual(entry.UniqueId, QueueEntryCodec.Decode([.. writer.WrittenSpan[..3], .. QueueEntryCodec.EncodeBody(1_700_000_000, "ev", "hello")]).UniqueId);
     }
@@ -106,7 +106,7 @@ public sealed class WireFormatTests
 
         var entry = QueueEntryCodec.Decode(writer.WrittenSpan);
 
-        Assert.Equal(new QueueEntry(7, 0, new QueuedMessage("7", "ev", "old", 1_700_000_000)), entry);
+        Assert.Equal(new QueueEntry(7, 0, new QueuedMessage("7", "ev", "old", 1_700_000_000, Seq: 7)), entry);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ namespace Comet.Core.Engine;
 /// <param name="Credential">The hash or JWT the connection authenticated with when it opened (null if
 /// anonymous); never shown in users_in_pipes. A token refresh replaces the credential the node compares
 /// revocations with (<c>NodeClient.Credential</c>), not this one.</param>
+/// <param name="ResumeAfter">Set when the client acknowledges personal messages (the URL's <c>ack</c>): the
+/// highest seq it has processed (0: none yet). Null for clients that do not, such as CppComet's.</param>
 public sealed record ClientRecord(
     int DevId,
     string ConnectionId,
@@ -24,4 +26,5 @@ public sealed record ClientRecord(
     string Ip,
     string Origin,
     string Language,
-    string? Credential = null);
+    string? Credential = null,
+    long? ResumeAfter = null);

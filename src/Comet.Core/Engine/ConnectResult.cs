@@ -4,9 +4,17 @@ namespace Comet.Core.Engine;
 
 /// <summary>The outcome of <see cref="IPresence.ConnectAsync"/>.</summary>
 /// <param name="Accepted">False when the user already has the maximum number of connections.</param>
-/// <param name="QueuedMessages">The user's offline queue, oldest first, now owned by this connection.</param>
+/// <param name="QueuedMessages">The user's offline queue, oldest first, now owned by this connection; for a
+/// client that acknowledges, also what it resumes (delivered messages after its seq), in seq order.</param>
 public sealed record ConnectResult(bool Accepted, IReadOnlyList<QueuedMessage> QueuedMessages)
 {
+    /// <summary>For a client that acknowledges: the seq it resumes after (what it sent, or the seq just before
+    /// the first message it gets).</summary>
+    public long ResumedAfter { get; init; }
+
+    /// <summary>For a resuming client: the seqs after its own that the window no longer holds.</summary>
+    public SeqRange? Missed { get; init; }
+
     /// <summary>A registered connection with nothing queued.</summary>
     public static readonly ConnectResult Empty = new(true, []);
 

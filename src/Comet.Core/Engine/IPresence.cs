@@ -11,7 +11,9 @@ public interface IPresence
     /// Registers a connection. For an authorised user (<see cref="ClientRecord.UserId"/> &gt; 0) it
     /// enforces the per-user connection limit, and atomically with the registration takes the user's
     /// whole offline queue (oldest first) for this connection to send before any live message. The
-    /// user's first connection sets users_time to 0 and publishes <c>online</c>.
+    /// user's first connection sets users_time to 0 and publishes <c>online</c>. A client that acknowledges
+    /// (<see cref="ClientRecord.ResumeAfter"/>) also gets, in the same step, the delivered messages after
+    /// its seq that the resend window holds, and from then on the window keeps what it has not acknowledged.
     /// </summary>
     Task<ConnectResult> ConnectAsync(ClientRecord connection);
 
@@ -27,6 +29,13 @@ public interface IPresence
     /// Idempotent: the node repeats a change until it succeeds, and never changes a connection's
     /// subscriptions after disconnecting it.</summary>
     Task UpdateSubscriptionsAsync(ClientRecord connection, IReadOnlyCollection<string> added, IReadOnlyCollection<string> removed);
+
+    /// <summary>
+    /// Records that a client that acknowledges has processed every personal message of its user up to
+    /// <paramref name="seq"/>: the resend window may drop them once no other acknowledging connection
+    /// needs them. False when <paramref name="seq"/> is beyond the user's latest message.
+    /// </summary>
+    Task<bool> AcknowledgeAsync(ClientRecord connection, long seq);
 
     /// <summary>The number of subscribed connections of each pipe (0 included), in request order.</summary>
     Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes);

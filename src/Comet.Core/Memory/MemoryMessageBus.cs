@@ -69,15 +69,20 @@ internal sealed class MemoryMessageBus(MemoryState state) : IMessageBus
         ArgumentNullException.ThrowIfNull(message);
         var space = state.Namespace(devId);
         var now = state.Now;
-        var personal = new QueuedMessage(Guid.NewGuid().ToString("N"), @event, message, now.ToUnixTimeSeconds());
         var user = space.LockUser(userId);
         try
         {
+            var personal = new QueuedMessage(Guid.NewGuid().ToString("N"), @event, message, now.ToUnixTimeSeconds(), user.NextSeq(now.ToUnixTimeMilliseconds()));
             // Under the user's lock: a connection that registers concurrently either gets this message
             // live or finds it in the queue it takes, never neither and never both.
             var delivered = user.Connections.Count > 0
                 && state.Node.DeliverToUser(devId, userId, personal.ToLiveDelivery()) > 0;
-            if (!delivered)
+            if (delivered)
+            {
+                user.Window.Add(personal);
+                user.Window.Trim(now.UtcTicks, state.Limits);
+            }
+            else
             {
                 user.Expire(now.UtcTicks);
                 var dropped = user.Enqueue(

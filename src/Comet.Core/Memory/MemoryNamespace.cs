@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Comet.Core.Options;
 
 namespace Comet.Core.Memory;
 
@@ -107,8 +108,8 @@ internal sealed class MemoryNamespace(int devId)
     /// <summary>A moment's view of the users, for the sweep.</summary>
     public ICollection<long> UserKeys => _users.Keys;
 
-    /// <summary>Drops what has expired: trust_ log entries, queued messages, revocations.</summary>
-    public void Sweep(long nowTicks)
+    /// <summary>Drops what has expired: trust_ log entries, queued messages, resend windows, revocations.</summary>
+    public void Sweep(long nowTicks, LimitsOptions limits)
     {
         foreach (var name in PipeKeys)
         {
@@ -125,6 +126,7 @@ internal sealed class MemoryNamespace(int devId)
             if (user is not null)
             {
                 user.Expire(nowTicks);
+                user.Window.Trim(nowTicks, limits);
                 Release(user);
             }
         }

@@ -31,12 +31,21 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
                 return Task.FromResult(ConnectResult.TooManyConnections);
             }
             user.Connections.Add(connection.ConnectionId, connection);
-            user.Expire(state.Now.UtcTicks);
+            var nowTicks = state.Now.UtcTicks;
+            user.Expire(nowTicks);
             var queued = user.TakeQueue();
             if (user.Connections.Count == 1)
             {
                 user.LastSeen = 0;
                 bus.Publish(space, PresenceEvents.UserOnline(connection.UserId));
+            }
+            if (connection.ResumeAfter is { } after)
+            {
+                return Task.FromResult(Resume(user, connection.ConnectionId, after, queued, nowTicks));
+            }
+            foreach (var message in queued)
+            {
+                user.Window.Add(message);
             }
             return Task.FromResult(queued.Length == 0 ? ConnectResult.Empty : new ConnectResult(true, queued));
         }
@@ -59,6 +68,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
             {
                 try
                 {
+                    user.Window.Close(connection.ConnectionId, state.Now.UtcTicks);
                     if (user.Connections.Remove(connection.ConnectionId) && user.Connections.Count == 0)
                     {
                         user.LastSeen = state.Now.ToUnixTimeSeconds();
@@ -97,6 +107,32 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
             }
         }
         return Task.CompletedTask;
+    }
+
+    public Task<bool> AcknowledgeAsync(ClientRecord connection, long seq)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var space = state.Namespace(connection.DevId);
+        var user = space.TryLockUser(connection.UserId);
+        if (user is null)
+        {
+            return Task.FromResult(false);
+        }
+        try
+        {
+            if (seq > user.LastSeq)
+            {
+                return Task.FromResult(false);
+            }
+            var nowTicks = state.Now.UtcTicks;
+            user.Window.Acknowledge(connection.ConnectionId, seq, nowTicks);
+            user.Window.Trim(nowTicks, state.Limits);
+            return Task.FromResult(true);
+        }
+        finally
+        {
+            space.Release(user);
+        }
     }
 
     public Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes)
@@ -155,6 +191,36 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         }
         return Task.FromResult<IReadOnlyList<UserTime>>(result);
     }
+
+    /// <summary>
+    /// Connects a client that acknowledges: it gets what the window holds after its seq, then the queue
+    /// (both newer than anything it could have processed when it resumes), and holds the window from then
+    /// on. A resume the window can no longer serve whole says which seqs it lost.
+    /// </summary>
+    private ConnectResult Resume(MemoryUser user, string connectionId, long after, QueuedMessage[] queued, long nowTicks)
+    {
+        user.Window.Trim(nowTicks, state.Limits);
+        List<QueuedMessage> messages = after > 0 ? [.. user.Window.After(after), .. queued] : [.. queued];
+        var resumedAfter = after > 0 ? after : queued.Length > 0 ? queued[0].Seq - 1 : user.LastSeq;
+        SeqRange? missed = null;
+        if (after > 0 && after < user.LastSeq)
+        {
+            var first = messages.Count > 0 ? messages[0].Seq : user.LastSeq + 1;
+            if (first > after + 1)
+            {
+                missed = new SeqRange(after + 1, first - 1);
+            }
+        }
+        user.Window.Open(connectionId, resumedAfter, nowTicks, MaxHolds);
+        foreach (var message in queued)
+        {
+            user.Window.Add(message);
+        }
+        return new ConnectResult(true, messages) { ResumedAfter = resumedAfter, Missed = missed };
+    }
+
+    /// <summary>Holds one user's window keeps: room for every open connection and three closed ones each.</summary>
+    private int MaxHolds => state.Limits.MaxConnectionsPerUser * 4;
 
     /// <summary>Takes the connection out of the pipes, announcing it on the track_ pipes it was in.</summary>
     private void Unsubscribe(MemoryNamespace space, ClientRecord connection, IReadOnlyCollection<string> pipes)

@@ -47,7 +47,7 @@ internal sealed class MemoryState(LimitsOptions limits, TimeProvider time, Comet
         var nowTicks = Now.UtcTicks;
         foreach (var space in _namespaces.Values)
         {
-            space.Sweep(nowTicks);
+            space.Sweep(nowTicks, Limits);
         }
     }
 

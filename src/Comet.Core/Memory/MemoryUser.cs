@@ -3,7 +3,7 @@ using Comet.Core.Messages;
 
 namespace Comet.Core.Memory;
 
-/// <summary>One authorised user of a namespace: live connections, the offline queue and users_time.</summary>
+/// <summary>One authorised user of a namespace: live connections, the offline queue, the resend window and users_time.</summary>
 /// <remarks>Guarded by <see cref="Sync"/>: connecting, disconnecting and sending to the user are serialised,
 /// which is what keeps personal messages lossless and ordered.</remarks>
 internal sealed class MemoryUser(long userId)
@@ -12,6 +12,7 @@ internal sealed class MemoryUser(long userId)
     public const long Unknown = -1;
 
     private readonly Queue<QueuedEntry> _queue = new();
+    private long _lastSeq;
 
     public Lock Sync { get; } = new();
 
@@ -24,9 +25,23 @@ internal sealed class MemoryUser(long userId)
 
     public bool Removed { get; set; }
 
+    /// <summary>Delivered messages that acknowledging connections may still ask for again.</summary>
+    public AckWindow Window { get; } = new();
+
+    /// <summary>The seq of the user's latest personal message (0: none yet).</summary>
+    public long LastSeq => _lastSeq;
+
+    /// <summary>The next seq. A user's first one is the clock (unix milliseconds), so that seqs keep
+    /// increasing after the user's state was dropped and made again.</summary>
+    public long NextSeq(long nowUnixMilliseconds)
+    {
+        _lastSeq = _lastSeq == 0 ? nowUnixMilliseconds : _lastSeq + 1;
+        return _lastSeq;
+    }
+
     public int QueueCount => _queue.Count;
 
-    public bool IsEmpty => Connections.Count == 0 && _queue.Count == 0 && LastSeen == Unknown;
+    public bool IsEmpty => Connections.Count == 0 && _queue.Count == 0 && LastSeen == Unknown && Window.IsEmpty;
 
     /// <summary>Queues a message; returns how many of the oldest were dropped to stay within <paramref name="capacity"/>.</summary>
     public int Enqueue(QueuedMessage message, long expiresAtTicks, int capacity)

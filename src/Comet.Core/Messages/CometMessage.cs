@@ -12,6 +12,8 @@ namespace Comet.Core.Messages;
 /// <param name="SendTime">Unix seconds (<c>message_send_time</c>); null when the field is not sent.</param>
 /// <param name="FromQueue">Set for queued personal messages and pipe-log replays (<c>fromQueue:true</c>).</param>
 /// <param name="ExcludeConnectionId">A connection that must not receive it (no echo to a sender).</param>
+/// <param name="Seq">A personal message's place among its user's (<c>seq</c>, written only to clients that
+/// acknowledge); 0 for everything else.</param>
 public sealed record CometMessage(
     string Pipe,
     string Event,
@@ -20,4 +22,5 @@ public sealed record CometMessage(
     long? UserId = null,
     long? SendTime = null,
     bool FromQueue = false,
-    string? ExcludeConnectionId = null);
+    string? ExcludeConnectionId = null,
+    long Seq = 0);

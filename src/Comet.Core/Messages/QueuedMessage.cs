@@ -7,12 +7,13 @@ namespace Comet.Core.Messages;
 /// <param name="Event">The event name.</param>
 /// <param name="Message">The message text as the backend wrote it.</param>
 /// <param name="Time">Unix seconds when it was sent.</param>
-public sealed record QueuedMessage(string Id, string Event, string Message, long Time)
+/// <param name="Seq">Its place among the user's personal messages (increasing; 0 when unknown).</param>
+public sealed record QueuedMessage(string Id, string Event, string Message, long Time, long Seq = 0)
 {
-    /// <summary>The message as a connection receives it when it is delivered from the queue.</summary>
+    /// <summary>The message as a connection receives it when it is delivered from the queue (or resent).</summary>
     public CometMessage ToQueuedDelivery() =>
-        new(PipeNames.Personal, Event, Message, SendTime: Time, FromQueue: true);
+        new(PipeNames.Personal, Event, Message, SendTime: Time, FromQueue: true, Seq: Seq);
 
     /// <summary>The message as a connection receives it live (no time field, spec §2.4).</summary>
-    public CometMessage ToLiveDelivery() => new(PipeNames.Personal, Event, Message);
+    public CometMessage ToLiveDelivery() => new(PipeNames.Personal, Event, Message, Seq: Seq);
 }

@@ -27,6 +27,16 @@ public sealed class LimitsOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan OfflineQueueTtl { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Personal messages kept per user after delivery for clients that acknowledge (the resend
+    /// window); beyond it the oldest are dropped and a client resuming before them is told.</summary>
+    [Range(1, 100_000)]
+    public int AckWindowLength { get; set; } = 1000;
+
+    /// <summary>How long a closed acknowledging connection keeps its unacknowledged messages for its
+    /// next connection (the reconnect window).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan AckWindowAge { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long a revoked token is remembered when it carries no expiry of its own.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan RevokedTokenTtl { get; set; } = TimeSpan.FromDays(30);

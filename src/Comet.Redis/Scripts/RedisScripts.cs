@@ -18,6 +18,7 @@ internal static class RedisScripts
     public static readonly RedisScript AckForNode = RedisScript.Load("ack_for_node");
     public static readonly RedisScript QueueGet = RedisScript.Load("queue_get");
     public static readonly RedisScript QueueClear = RedisScript.Load("queue_clear");
+    public static readonly RedisScript Acknowledge = RedisScript.Load("ack");
     public static readonly RedisScript Heartbeat = RedisScript.Load("heartbeat");
     public static readonly RedisScript ClaimDead = RedisScript.Load("claim_dead");
 }

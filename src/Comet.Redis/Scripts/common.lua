@@ -32,21 +32,65 @@ local function node_has_connection(conns, node)
   return false
 end
 
--- Removes personal messages that every interested reader has taken: at or below the queue's ack
--- and every node's cursor.
-local function trim_delivered(mq, mz)
+-- A connection that acknowledges holds the user's resend window from the seq it processed:
+-- field 'h:<connection id>' = '<seq>:<1 open, 0 closed>:<unix ms opened, acked or closed>'.
+local function parse_hold(v)
+  local seq, open, touched = string.match(v, '^(%d+):(%d):(%d+)$')
+  return tonumber(seq), open == '1', tonumber(touched)
+end
+
+local function hold_value(seq, open, touched)
+  return string.format('%d:%s:%d', seq, open and '1' or '0', touched)
+end
+
+-- Removes personal messages nobody needs any more: at or below the queue's ack and every node's
+-- cursor (taken), and below every hold of the resend window. With now (unix ms), closed holds older
+-- than age (ms) expire and the window keeps at most len taken messages. Returns the taken mark.
+local function trim_delivered(mq, mz, now, age, len)
   local fields = redis.call('HGETALL', mq)
   local low = tonumber(redis.call('HGET', mq, 'ack') or '0')
+  local held = nil
   for i = 1, #fields, 2 do
-    if string.sub(fields[i], 1, 2) == 'c:' then
+    local kind = string.sub(fields[i], 1, 2)
+    if kind == 'c:' then
       local v = tonumber(fields[i + 1])
       if v < low then
         low = v
       end
+    elseif kind == 'h:' then
+      local seq, open, touched = parse_hold(fields[i + 1])
+      if not seq or (now and not open and touched + age <= now) then
+        redis.call('HDEL', mq, fields[i])
+      elseif not held or seq < held then
+        held = seq
+      end
     end
   end
-  if low > 0 then
-    redis.call('ZREMRANGEBYSCORE', mz, '-inf', low)
+  local cut = low
+  if held and held < cut then
+    cut = held
+  end
+  if cut > 0 then
+    redis.call('ZREMRANGEBYSCORE', mz, '-inf', cut)
+  end
+  if held and len then
+    local kept = redis.call('ZCOUNT', mz, '-inf', low)
+    if kept > len then
+      redis.call('ZREMRANGEBYRANK', mz, 0, kept - len - 1)
+    end
+  end
+  return low
+end
+
+-- Closes a connection's hold (if it has one): the window keeps its part for age from now.
+local function close_hold(mq, connection, now)
+  local field = 'h:' .. connection
+  local v = redis.call('HGET', mq, field)
+  if v then
+    local seq = parse_hold(v)
+    if seq then
+      redis.call('HSET', mq, field, hold_value(seq, false, now))
+    end
   end
 end
 

@@ -45,7 +45,10 @@ internal sealed class RedisMessageBus(NodeContext context) : IMessageBus
              (long)context.Limits.OfflineQueueTtl.TotalMilliseconds,
              Keys.UserPublishChannel(devId, userId).Name,
              BusPayload.UserWakeUp(devId, userId),
-             Keys.PublishCommand]).ConfigureAwait(false);
+             Keys.PublishCommand,
+             context.NowMilliseconds,
+             (long)context.Limits.AckWindowAge.TotalMilliseconds,
+             context.Limits.AckWindowLength]).ConfigureAwait(false);
         context.Metrics?.PersonalMessageSent();
         var dropped = result[1].AsLong();
         if (dropped > 0)

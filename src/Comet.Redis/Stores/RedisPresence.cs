@@ -40,7 +40,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             {
                 try
                 {
-                    var (accepted, entries, registration) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
+                    var (accepted, entries, registration, resume) = await RegisterAsync(connection, again: false).ConfigureAwait(false);
                     if (!accepted)
                     {
                         return ConnectResult.TooManyConnections;
@@ -58,7 +58,11 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                             context.Inbox.Wake(devId, userId);
                         }
                     }
-                    return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList());
+                    return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList())
+                    {
+                        ResumedAfter = resume.After,
+                        Missed = resume.Missed,
+                    };
                 }
                 finally
                 {
@@ -135,7 +139,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             // Read in the lane: a connect or disconnect queued before this one has run, later ones run after.
             foreach (var connection in local.ClientsOf(user.DevId, user.UserId).Where(c => !_connecting.ContainsKey(c.ConnectionId)))
             {
-                var (_, entries, registration) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
+                var (_, entries, registration, _) = await RegisterAsync(connection, again: true).ConfigureAwait(false);
                 QueueEntry? last = null;
                 foreach (var entry in entries)
                 {
@@ -167,13 +171,27 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
         context.Inbox.WakeAll();
     }
 
+    public async Task<bool> AcknowledgeAsync(ClientRecord connection, long seq)
+    {
+        var (devId, userId) = (connection.DevId, connection.UserId);
+        var limits = context.Limits;
+        var result = await context.Client.EvalAsync(
+            RedisScripts.Acknowledge,
+            [Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId)],
+            [connection.ConnectionId, seq, context.NowMilliseconds, (long)limits.AckWindowAge.TotalMilliseconds, limits.AckWindowLength]).ConfigureAwait(false);
+        return result.AsLong() == 1;
+    }
+
     /// <summary>Registers an authorised connection in Redis (inside the user's lane) and reads what is
-    /// queued for it (the caller confirms what it hands on); returns the registration id used last.</summary>
-    private async Task<(bool Accepted, List<QueueEntry> Entries, string Registration)> RegisterAsync(ClientRecord connection, bool again)
+    /// queued for it, or for a connection that acknowledges what it resumes (the caller confirms what it
+    /// hands on); returns the registration id used last.</summary>
+    private async Task<(bool Accepted, List<QueueEntry> Entries, string Registration, Resume Resume)> RegisterAsync(ClientRecord connection, bool again)
     {
         var (devId, userId) = (connection.DevId, connection.UserId);
         var entries = new List<QueueEntry>();
         var accepted = true;
+        var resume = default(Resume);
+        var limits = context.Limits;
         var registration = context.Registration;
         var online = PresenceEvents.UserOnline(userId);
         var status = Keys.PipePublishChannel(devId, PipeNames.UserStatus(userId));
@@ -185,8 +203,14 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             var result = await context.Client.EvalAsync(
                 RedisScripts.Connect,
                 [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserQueue(devId, userId), Keys.UserTime(devId, userId)],
-                [connection.ConnectionId, node, context.Limits.MaxConnectionsPerUser, status.Name,
-                 BusPayload.PipeMessage(online, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand, again ? "1" : "0"]).ConfigureAwait(false);
+                [connection.ConnectionId, node, limits.MaxConnectionsPerUser, status.Name,
+                 BusPayload.PipeMessage(online, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand, again ? "1" : "0",
+                 connection.ResumeAfter is { } after ? after : RedisArg.Empty, context.NowMilliseconds,
+                 (long)limits.AckWindowAge.TotalMilliseconds, limits.AckWindowLength, limits.MaxConnectionsPerUser * 4]).ConfigureAwait(false);
+            if (!again && result.Length > 2)
+            {
+                resume = new Resume(result[2].AsLong(), result[3].AsLong() > 0 ? new SeqRange(result[3].AsLong(), result[4].AsLong()) : null);
+            }
             again = true; // a second round (the id changed meanwhile) moves the same connection
             if (result[0].AsLong() == 0)
             {
@@ -197,7 +221,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             {
                 context.Local.DeliverToPipe(devId, online);
             }
-            for (var i = 2; i < result.Length; i++)
+            for (var i = FirstEntry; i < result.Length; i++)
             {
                 var entry = QueueEntryCodec.Decode(result[i].AsBytes());
                 if (!entries.Exists(e => e.Seq == entry.Seq))
@@ -206,8 +230,14 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                 }
             }
         }).ConfigureAwait(false);
-        return (accepted, entries, registration);
+        return (accepted, entries, registration, resume);
     }
+
+    /// <summary>Where connect.lua's reply lists the entries (after the flags and the resume fields).</summary>
+    private const int FirstEntry = 5;
+
+    /// <summary>What connect.lua says about a connection that acknowledges: the seq it resumes after and what it missed.</summary>
+    private readonly record struct Resume(long After, SeqRange? Missed);
 
     /// <summary>The entries not older than the offline queue's time to live.</summary>
     private IEnumerable<QueueEntry> Fresh(List<QueueEntry> entries)
@@ -292,7 +322,8 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
             [Keys.UserConnections(devId, userId), Keys.UserQueueState(devId, userId), Keys.UserTime(devId, userId)],
             [connection.ConnectionId, node, context.NowSeconds,
              Keys.PipePublishChannel(devId, PipeNames.UserStatus(userId)).Name,
-             BusPayload.PipeMessage(offline, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand]).ConfigureAwait(false);
+             BusPayload.PipeMessage(offline, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand,
+             context.NowMilliseconds]).ConfigureAwait(false);
         if (result[1].AsLong() == 1)
         {
             context.Local.DeliverToPipe(devId, offline);

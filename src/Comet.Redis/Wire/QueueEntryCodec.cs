@@ -31,7 +31,7 @@ internal static class QueueEntryCodec
         var @event = Netstring.ReadString(ref value);
         var message = Netstring.ReadString(ref value);
         var uniqueId = Netstring.ReadNumber(ref value) ?? 0;
-        return new QueueEntry(seq, uniqueId, new QueuedMessage(seq.ToString(CultureInfo.InvariantCulture), @event, message, time));
+        return new QueueEntry(seq, uniqueId, new QueuedMessage(seq.ToString(CultureInfo.InvariantCulture), @event, message, time, seq));
     }
 }
 

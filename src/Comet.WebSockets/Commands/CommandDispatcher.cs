@@ -40,6 +40,9 @@ internal static partial class CommandDispatcher
                 case "user_data":
                     await UserDataCommand.ExecuteAsync(session, args);
                     break;
+                case AckCommand.Name:
+                    await AckCommand.ExecuteAsync(session, args);
+                    break;
                 case RefreshTokenCommand.Name:
                     await RefreshTokenCommand.ExecuteAsync(session, args);
                     break;

@@ -35,7 +35,8 @@ public static class CometMessageEncoder
     /// <param name="compat">Adds <c>event_name</c> and <c>api_data</c> and stringifies JSON data (clients below v4).</param>
     /// <param name="marker">The <c>marker</c> of an answer to a client request, if any.</param>
     /// <param name="info">The <c>_info</c> field of some answers, if any.</param>
-    public static byte[] Encode(CometMessage message, bool compat, string? marker = null, string? info = null)
+    /// <param name="withSeq">Writes a personal message's <c>seq</c> (clients that acknowledge).</param>
+    public static byte[] Encode(CometMessage message, bool compat, string? marker = null, string? info = null, bool withSeq = false)
     {
         var (buffer, writer) = Rent();
         writer.WriteStartObject();
@@ -67,6 +68,10 @@ public static class CometMessageEncoder
             writer.WriteNumber("message_send_time"u8, time);
         }
         writer.WriteString("pipe"u8, message.Pipe);
+        if (withSeq && message.Seq > 0)
+        {
+            writer.WriteNumber("seq"u8, message.Seq);
+        }
         if (message.UserId is { } userId)
         {
             writer.WriteNumber("user_id"u8, userId);

@@ -5,8 +5,9 @@ namespace Comet.WebSockets.Delivery;
 
 /// <summary>
 /// One message in WebSocket clients' send queues: a node message encoded once and shared by every
-/// receiver (the compat-mode encoding for clients below v4 made lazily, at most once, only if such a
-/// client gets it), or bytes already encoded for one connection (answers, errors, serverInfo).
+/// receiver (the compat encoding for clients below v4, and a personal message's encoding with its seq
+/// for clients that acknowledge, each made lazily, at most once, only if such a client gets it), or
+/// bytes already encoded for one connection (answers, errors, serverInfo).
 /// </summary>
 public sealed class OutboundMessage
 {
@@ -15,8 +16,9 @@ public sealed class OutboundMessage
 
     private readonly CometMessage? _message;
     private readonly byte[] _bytes;
-    private readonly Lock _compatLock = new();
+    private readonly Lock _variantLock = new();
     private byte[]? _compatBytes;
+    private byte[]? _withSeqBytes;
 
     private OutboundMessage(CometMessage? message, byte[] bytes, byte[]? compatBytes, long receivedTimestamp)
     {
@@ -40,22 +42,20 @@ public sealed class OutboundMessage
     /// <summary>Bytes already encoded for one connection's mode (answers, errors, serverInfo).</summary>
     public static OutboundMessage Encoded(byte[] bytes) => new(null, bytes, bytes, 0);
 
-    /// <summary>The message as a connection in the given mode receives it.</summary>
-    public ReadOnlyMemory<byte> GetBytes(bool compat)
+    /// <summary>The message as a connection that wants this encoding receives it.</summary>
+    public ReadOnlyMemory<byte> GetBytes(MessageEncoding encoding) => encoding switch
     {
-        if (!compat)
+        MessageEncoding.Compat => Volatile.Read(ref _compatBytes) ?? MakeVariant(ref _compatBytes, compat: true, withSeq: false),
+        MessageEncoding.WithSeq when _message is { Seq: > 0 } =>
+            Volatile.Read(ref _withSeqBytes) ?? MakeVariant(ref _withSeqBytes, compat: false, withSeq: true),
+        _ => _bytes,
+    };
+
+    private byte[] MakeVariant(ref byte[]? variant, bool compat, bool withSeq)
+    {
+        lock (_variantLock)
         {
-            return _bytes;
-        }
-        var compatBytes = Volatile.Read(ref _compatBytes);
-        if (compatBytes is not null)
-        {
-            return compatBytes;
-        }
-        lock (_compatLock)
-        {
-            _compatBytes ??= CometMessageEncoder.Encode(_message!, compat: true);
-            return _compatBytes;
+            return variant ??= CometMessageEncoder.Encode(_message!, compat, withSeq: withSeq);
         }
     }
 }

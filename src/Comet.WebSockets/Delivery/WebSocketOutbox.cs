@@ -30,18 +30,18 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     private long _queuedBytes;
 
     /// <param name="record">The client as the cluster knows it (logs name it).</param>
-    /// <param name="compat">True for clients below v4 (CppComet's compat encoding).</param>
+    /// <param name="encoding">How the client wants node messages written.</param>
     /// <param name="queueCapacity">The most messages that may wait for this client; one more closes it.</param>
     /// <param name="queueBytes">The most bytes of messages that may wait for this client; a message
     /// that would pass it closes it (a single message alone always fits).</param>
     /// <param name="overflowed">Called once when the queue overflowed (slow consumers are counted).</param>
-    public WebSocketOutbox(ClientRecord record, bool compat, int queueCapacity, long queueBytes, Action<WebSocketOutbox>? overflowed = null)
+    public WebSocketOutbox(ClientRecord record, MessageEncoding encoding, int queueCapacity, long queueBytes, Action<WebSocketOutbox>? overflowed = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueBytes, 1);
         Record = record;
-        Compat = compat;
+        Encoding = encoding;
         _capacity = queueCapacity;
         _maxBytes = queueBytes;
         _overflowed = overflowed;
@@ -54,7 +54,10 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
 
     public ClientRecord Record { get; }
 
-    public bool Compat { get; }
+    public MessageEncoding Encoding { get; }
+
+    /// <summary>A client below v4: answers and events use CppComet's compat encoding too.</summary>
+    public bool Compat => Encoding == MessageEncoding.Compat;
 
     /// <summary>Takes the next message to send, in order; false when none is waiting.</summary>
     public bool TryTake([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out OutboundMessage message)
@@ -63,7 +66,7 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
         {
             return false;
         }
-        Interlocked.Add(ref _queuedBytes, -message.GetBytes(Compat).Length);
+        Interlocked.Add(ref _queuedBytes, -message.GetBytes(Encoding).Length);
         return true;
     }
 
@@ -114,7 +117,7 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     private bool TryEnqueue(OutboundMessage message, bool signal)
     {
         // Encoded here, once per message and mode, so that the queue is counted in the bytes it will send.
-        var size = message.GetBytes(Compat).Length;
+        var size = message.GetBytes(Encoding).Length;
         bool queued;
         lock (_lock)
         {

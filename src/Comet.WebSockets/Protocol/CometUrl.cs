@@ -7,7 +7,9 @@ namespace Comet.WebSockets.Protocol;
 /// <param name="MajorVersion">The client API's major version; below 4 selects compat mode.</param>
 /// <param name="MinorVersion">The client API's minor version.</param>
 /// <param name="Uuid">The client's uuid (at most 32 characters, may be empty).</param>
-public sealed record CometUrl(string Session, long UserId, int DevId, int MajorVersion, int MinorVersion, string Uuid)
+/// <param name="Ack">The <c>ack</c> parameter: the client acknowledges personal messages and has processed
+/// them up to this seq (0: none yet); null when absent.</param>
+public sealed record CometUrl(string Session, long UserId, int DevId, int MajorVersion, int MinorVersion, string Uuid, long? Ack = null)
 {
     /// <summary>Clients below v4 (JS 3.x) get CppComet's compat encoding.</summary>
     public bool Compat => MajorVersion < 4;

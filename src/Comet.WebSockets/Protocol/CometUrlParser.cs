@@ -21,6 +21,10 @@ public static class CometUrlParser
     public static readonly CometUrlError InvalidDevId = new(406, "Error code 406(Invalid request, no public key found [2])");
     public static readonly CometUrlError DevIdOutOfRange = new(406, "Error code 406(Invalid request, no public key found [3])");
     public static readonly CometUrlError NoVersion = new(418, "Error code 418(Invalid request Not assigned client api version)\n");
+    public static readonly CometUrlError InvalidAck = new(400, "Error code 400(Invalid request, ack must be the highest seq the client processed: a non-negative integer)");
+
+    /// <summary>The most digits an <c>ack</c> seq has (below 2^53, what a JS number holds exactly).</summary>
+    private const int MaxAckDigits = 15;
 
     /// <summary>Parses <paramref name="text"/>; returns null and sets <paramref name="error"/> when a part is missing.</summary>
     public static CometUrl? Parse(ReadOnlySpan<char> text, out CometUrlError? error)
@@ -83,20 +87,32 @@ public static class CometUrlParser
             return null;
         }
 
-        // uuid= (optional)
+        // uuid= (optional, right after v as in CppComet); ack= (ours, by name, anywhere after v): the
+        // client acknowledges personal messages.
         var uuid = "";
-        if (hasMore)
+        long? ack = null;
+        for (var position = 0; hasMore; position++)
         {
-            var uuidPart = TakeUntilAmpersand(ref rest, out _);
-            if (uuidPart.StartsWith("uuid="))
+            var part = TakeUntilAmpersand(ref rest, out hasMore);
+            if (position == 0 && part.StartsWith("uuid="))
             {
-                var value = uuidPart[5..];
+                var value = part[5..];
                 uuid = value[..Math.Min(value.Length, MaxUuidLength)].ToString();
+            }
+            else if (part.StartsWith("ack="))
+            {
+                var digits = part[4..];
+                if (digits.Length is 0 or > MaxAckDigits || LeadingDigits(digits).Length != digits.Length)
+                {
+                    error = InvalidAck;
+                    return null;
+                }
+                ack = long.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
             }
         }
 
         var sessionText = session[..Math.Min(session.Length, MaxSessionLength)].ToString();
-        return new CometUrl(Unescape(sessionText), userId, (int)devId, major, minor, uuid);
+        return new CometUrl(Unescape(sessionText), userId, (int)devId, major, minor, uuid, ack);
     }
 
     private static ReadOnlySpan<char> TakeUntilAmpersand(ref ReadOnlySpan<char> rest, out bool hasMore)

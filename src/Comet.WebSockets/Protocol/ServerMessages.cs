@@ -19,9 +19,14 @@ public static class ServerMessages
     /// <c>{"authorized":true,"data":"&lt;hash&gt;","event":"serverInfo","message_send_time":T,"pipe":"sys","server":"…"}</c>.
     /// In compat mode <c>authorized</c> is the string "true"/"false" that JS 3.x tests for.
     /// </summary>
-    public static byte[] ServerInfo(bool authorized, string hash, long now, bool compat) => Write(writer =>
+    /// <param name="ackSeq">For a client that acknowledges: the seq the server resumes it after.</param>
+    public static byte[] ServerInfo(bool authorized, string hash, long now, bool compat, long? ackSeq = null) => Write(writer =>
     {
         writer.WriteStartObject();
+        if (ackSeq is { } seq)
+        {
+            writer.WriteNumber("ackSeq"u8, seq);
+        }
         if (compat)
         {
             writer.WriteString("api_data"u8, CometMessageEncoder.CompatApiData);
@@ -82,6 +87,21 @@ public static class ServerMessages
             writer.WriteEndObject();
         });
         return SysEvent("tokenExpiring", data, now.ToUnixTimeSeconds(), compat);
+    }
+
+    /// <summary><c>{"data":{"from":F,"to":T},"event":"messagesMissed","message_send_time":T,"pipe":"sys"}</c>:
+    /// a client that resumed after a seq is told which of the personal messages after it the server no
+    /// longer holds (the resend window passed, or the queue was emptied).</summary>
+    public static byte[] MessagesMissed(long from, long to, long now)
+    {
+        var data = Json(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("from"u8, from);
+            writer.WriteNumber("to"u8, to);
+            writer.WriteEndObject();
+        });
+        return SysEvent("messagesMissed", data, now, compat: false);
     }
 
     /// <summary><c>{"data":{"exp":E},"event":"tokenRefreshed","message_send_time":T,"pipe":"sys"}</c>: the

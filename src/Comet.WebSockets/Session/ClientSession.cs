@@ -33,6 +33,9 @@ internal sealed class ClientSession(SessionServices services, NodeClient client,
 
     public bool Compat => Outbox.Compat;
 
+    /// <summary>The highest seq this connection acknowledged and the engine took (<c>ack</c>).</summary>
+    public long Acknowledged { get; set; }
+
     /// <summary>The node: every command's way to the rest of the gateway.</summary>
     public CometNode Node => Services.Node;
 

@@ -92,6 +92,8 @@ internal sealed partial class WebSocketConnectionHandler(
                 return;
             }
 
+            // Only our v4 clients acknowledge, and only an authorised user has personal messages.
+            var acknowledges = url.Ack is not null && !url.Compat && auth.IsAuthorized;
             var record = new ClientRecord(
                 url.DevId,
                 _idPrefix + Interlocked.Increment(ref _connectionCounter).ToString(CultureInfo.InvariantCulture),
@@ -101,8 +103,10 @@ internal sealed partial class WebSocketConnectionHandler(
                 address,
                 Truncate(upgrade.Origin ?? ""),
                 Truncate(upgrade.AcceptLanguage),
-                auth.Credential);
-            using var outbox = new WebSocketOutbox(record, url.Compat, _options.OutboundQueueLength, _options.OutboundQueueBytes, _onOverflow ??= OnOverflow);
+                auth.Credential,
+                acknowledges ? url.Ack : null);
+            var encoding = url.Compat ? MessageEncoding.Compat : acknowledges ? MessageEncoding.WithSeq : MessageEncoding.Standard;
+            using var outbox = new WebSocketOutbox(record, encoding, _options.OutboundQueueLength, _options.OutboundQueueBytes, _onOverflow ??= OnOverflow);
             var client = new NodeClient(record, outbox);
             metrics.WebSocketOpened();
             LogOpened(record.ConnectionId, record.DevId, record.UserId, url.MajorVersion, url.MinorVersion);
@@ -176,7 +180,11 @@ internal sealed partial class WebSocketConnectionHandler(
             outbox.RequestClose(CloseRequest.ServiceRestart);
         }
 
-        var greeting = new List<byte[]> { ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, outbox.Compat) };
+        var acknowledges = client.Record.ResumeAfter is not null;
+        var greeting = new List<byte[]>
+        {
+            ServerMessages.ServerInfo(auth.IsAuthorized, auth.Hash, services.Now, outbox.Compat, acknowledges && result.Accepted ? result.ResumedAfter : null),
+        };
         if (!result.Accepted)
         {
             greeting.Add(ServerMessages.Error(
@@ -188,9 +196,13 @@ internal sealed partial class WebSocketConnectionHandler(
             }
             return false;
         }
+        if (result.Missed is { } missed)
+        {
+            greeting.Add(ServerMessages.MessagesMissed(missed.From, missed.To, services.Now));
+        }
         foreach (var queued in result.QueuedMessages)
         {
-            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), outbox.Compat));
+            greeting.Add(CometMessageEncoder.Encode(queued.ToQueuedDelivery(), outbox.Compat, withSeq: acknowledges));
         }
         // Writes to a connection that was reset may complete without an error: SendFirstAsync also
         // checks that it is alive.
@@ -198,7 +210,12 @@ internal sealed partial class WebSocketConnectionHandler(
         {
             // This connection took the user's offline queue; it died before the queue was written, so
             // give the messages back (to the user's other connections, or to the queue) rather than lose them.
-            await RequeueAsync(client, result.QueuedMessages);
+            // A client that acknowledges resumes them from the window instead (sent again, they would
+            // come back under new seqs, as duplicates it could not tell).
+            if (!acknowledges)
+            {
+                await RequeueAsync(client, result.QueuedMessages);
+            }
             return false;
         }
         return true;

@@ -190,7 +190,7 @@ internal sealed partial class CometWebSocket
 
     private int WriteMessage(WebSocketOutbox outbox, OutboundMessage message)
     {
-        var bytes = message.GetBytes(outbox.Compat).Span;
+        var bytes = message.GetBytes(outbox.Encoding).Span;
         WebSocketFrames.Write(_output, WebSocketFrames.Text, bytes);
         _metrics.MessageWritten(message.ReceivedTimestamp);
         return bytes.Length + 2;

@@ -25,5 +25,5 @@ public class MessageEncodingBenchmarks
     public byte[] CompatMode() => CometMessageEncoder.Encode(_text, compat: true);
 
     [Benchmark]
-    public ReadOnlyMemory<byte> SharedOutbound() => OutboundMessage.For(new SharedMessage(_text)).GetBytes(compat: false);
+    public ReadOnlyMemory<byte> SharedOutbound() => OutboundMessage.For(new SharedMessage(_text)).GetBytes(MessageEncoding.Standard);
 }

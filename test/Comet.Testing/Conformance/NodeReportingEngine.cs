@@ -59,6 +59,8 @@ internal sealed class NodeReportingEngine(ICometEngine inner, RecordingNode node
             return inner.UpdateSubscriptionsAsync(connection, added, removed);
         }
 
+        public Task<bool> AcknowledgeAsync(ClientRecord connection, long seq) => inner.AcknowledgeAsync(connection, seq);
+
         public Task<IReadOnlyList<PipeCount>> CountSubscribersAsync(int devId, IReadOnlyCollection<string> pipes) =>
             inner.CountSubscribersAsync(devId, pipes);
 

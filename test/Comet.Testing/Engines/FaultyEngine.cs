@@ -100,6 +100,12 @@ public sealed class FaultyEngine : ICometEngine
         public Task<IReadOnlyList<ClientRecord>> GetSubscribersAsync(int devId, string pipe) => Inner.GetSubscribersAsync(devId, pipe);
 
         public Task<IReadOnlyList<UserTime>> GetUserTimesAsync(int devId, IReadOnlyCollection<long> userIds) => Inner.GetUserTimesAsync(devId, userIds);
+
+        public Task<bool> AcknowledgeAsync(ClientRecord connection, long seq)
+        {
+            engine.Enter(nameof(AcknowledgeAsync));
+            return Inner.AcknowledgeAsync(connection, seq);
+        }
     }
 
     private sealed class FaultyBus(FaultyEngine engine) : IMessageBus

@@ -53,11 +53,11 @@ public sealed class CometMessageEncoderTests
     {
         var outbound = OutboundMessage.For(new SharedMessage(new CometMessage("p", "e", "x")));
 
-        var first = outbound.GetBytes(compat: true);
-        var second = outbound.GetBytes(compat: true);
+        var first = outbound.GetBytes(MessageEncoding.Compat);
+        var second = outbound.GetBytes(MessageEncoding.Compat);
 
         Assert.True(first.Span == second.Span || first.Equals(second));
         Assert.Contains("event_name", Encoding.UTF8.GetString(first.Span), StringComparison.Ordinal);
-        Assert.DoesNotContain("event_name", Encoding.UTF8.GetString(outbound.GetBytes(compat: false).Span), StringComparison.Ordinal);
+        Assert.DoesNotContain("event_name", Encoding.UTF8.GetString(outbound.GetBytes(MessageEncoding.Standard).Span), StringComparison.Ordinal);
     }
 }

@@ -10,7 +10,7 @@ namespace Comet.WebSockets.Tests.Unit;
 public sealed class WebSocketOutboxTests
 {
     private static WebSocketOutbox Outbox(int capacity = 16, Action<WebSocketOutbox>? overflowed = null, long bytes = 1024 * 1024) =>
-        new(new ClientRecord(0, "n:1", 5, "", "", "", "", "", null), compat: false, capacity, bytes, overflowed);
+        new(new ClientRecord(0, "n:1", 5, "", "", "", "", "", null), MessageEncoding.Standard, capacity, bytes, overflowed);
 
     private static SharedMessage Message(string data) => new(new CometMessage("msg", "e", data));
 
@@ -19,7 +19,7 @@ public sealed class WebSocketOutboxTests
         var texts = new List<string>();
         while (outbox.TryTake(out var message))
         {
-            texts.Add(Encoding.UTF8.GetString(message.GetBytes(false).Span));
+            texts.Add(Encoding.UTF8.GetString(message.GetBytes(MessageEncoding.Standard).Span));
         }
         return texts;
     }
