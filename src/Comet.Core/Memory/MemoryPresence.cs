@@ -201,7 +201,9 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
     {
         user.Window.Trim(nowTicks, state.Limits);
         List<QueuedMessage> messages = after > 0 ? [.. user.Window.After(after), .. queued] : [.. queued];
-        var resumedAfter = after > 0 ? after : queued.Length > 0 ? queued[0].Seq - 1 : user.LastSeq;
+        var resumedAfter = after > 0 ? after
+            : queued.Length > 0 ? queued[0].Seq - 1
+            : user.SeqBeforeNext(state.Now.ToUnixTimeMilliseconds());
         SeqRange? missed = null;
         if (after > 0 && after < user.LastSeq)
         {

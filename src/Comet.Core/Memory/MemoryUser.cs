@@ -39,6 +39,17 @@ internal sealed class MemoryUser(long userId)
         return _lastSeq;
     }
 
+    /// <summary>The seq just before the user's next message, starting the user's seqs if they have none
+    /// yet (a connection that acknowledges must be told where it resumes even before any message).</summary>
+    public long SeqBeforeNext(long nowUnixMilliseconds)
+    {
+        if (_lastSeq == 0)
+        {
+            _lastSeq = nowUnixMilliseconds - 1;
+        }
+        return _lastSeq;
+    }
+
     public int QueueCount => _queue.Count;
 
     public bool IsEmpty => Connections.Count == 0 && _queue.Count == 0 && LastSeen == Unknown && Window.IsEmpty;

@@ -11,7 +11,7 @@
 -- ARGV: 1 connection id, 2 registration id, 3 max connections, 4 status channel, 5 online payload,
 --       6 PUBLISH or SPUBLISH, 7 '1' when registering again, 8 the seq an acknowledging connection
 --       resumes after ('' when it does not acknowledge), 9 now (unix ms), 10 window age ms,
---       11 window length, 12 most holds
+--       11 window length, 12 most holds, 13 the queue's TTL ms
 -- Returns {1, online published (0/1), resumed after, first missed seq, last missed seq, entries...} when
 -- accepted (entries oldest first; the last three 0 when they do not apply), {0} when the limit is reached.
 local current = redis.call('HGET', KEYS[1], ARGV[1])
@@ -32,11 +32,25 @@ local acknowledges = ARGV[8] ~= '' and not again
 if acknowledges then
   local now = tonumber(ARGV[9])
   trim_delivered(KEYS[2], KEYS[3], now, tonumber(ARGV[10]), tonumber(ARGV[11]))
+  -- Seqs start now if the user has none, so that even a connection before any message knows where it
+  -- resumes; the state then expires like one a message made.
+  if redis.call('HSETNX', KEYS[2], 'seq', now - 1) == 1 then
+    redis.call('HSET', KEYS[2], 'ack', now - 1)
+    seq = now - 1
+  end
+  if redis.call('PTTL', KEYS[2]) < 0 then
+    redis.call('PEXPIRE', KEYS[2], ARGV[13])
+  end
   local after = tonumber(ARGV[8])
   local from = after
   if after == 0 then
-    -- A first connection: what this registration has not taken yet (the queue when it has nothing here).
+    -- A first connection: what this registration has not taken yet (the queue when it has nothing
+    -- here), or, when that is not known (the state began after it), just before what is kept.
     from = node_had and taken_here or tonumber(redis.call('HGET', KEYS[2], 'ack') or '0')
+    if from == 0 then
+      local oldest = redis.call('ZRANGE', KEYS[3], 0, 0)
+      from = #oldest > 0 and entry_seq(oldest[1]) - 1 or seq
+    end
   end
   -- With other connections here, what this registration has not taken yet reaches them all live.
   local upto = '+inf'

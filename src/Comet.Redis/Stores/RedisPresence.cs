@@ -206,7 +206,8 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                 [connection.ConnectionId, node, limits.MaxConnectionsPerUser, status.Name,
                  BusPayload.PipeMessage(online, context.Identity.Id, context.NowMilliseconds), Keys.PublishCommand, again ? "1" : "0",
                  connection.ResumeAfter is { } after ? after : RedisArg.Empty, context.NowMilliseconds,
-                 (long)limits.AckWindowAge.TotalMilliseconds, limits.AckWindowLength, limits.MaxConnectionsPerUser * 4]).ConfigureAwait(false);
+                 (long)limits.AckWindowAge.TotalMilliseconds, limits.AckWindowLength, limits.MaxConnectionsPerUser * 4,
+                 (long)limits.OfflineQueueTtl.TotalMilliseconds]).ConfigureAwait(false);
             if (!again && result.Length > 2)
             {
                 resume = new Resume(result[2].AsLong(), result[3].AsLong() > 0 ? new SeqRange(result[3].AsLong(), result[4].AsLong()) : null);

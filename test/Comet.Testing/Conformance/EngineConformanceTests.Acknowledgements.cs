@@ -47,6 +47,25 @@ public abstract partial class EngineConformanceTests
     }
 
     [Fact]
+    public async Task A_connection_before_the_users_first_message_can_resume_what_it_lost()
+    {
+        var (engine, delivery, _, devId) = await StartEngineAsync();
+        var first = Acknowledging(devId, after: 0);
+        delivery.SetLocalConnections(devId, 5, 1);
+        var connected = await ConnectAsync(engine, first);
+        Assert.True(connected.ResumedAfter > 0, "a seq to resume after, though the user has had no message yet");
+
+        // Both were written into a connection that died.
+        var seqs = await SendLiveAsync(engine, delivery, devId, 2);
+        Assert.True(seqs[0] > connected.ResumedAfter, "the first message comes after it");
+        await LeaveAsync(engine, delivery, first);
+        var resumed = await ConnectAsync(engine, Acknowledging(devId, after: connected.ResumedAfter));
+
+        Assert.Equal(["m1", "m2"], resumed.QueuedMessages.Select(m => m.Message));
+        Assert.Null(resumed.Missed);
+    }
+
+    [Fact]
     public async Task What_every_holder_acknowledged_leaves_the_window_and_a_resume_before_it_is_told()
     {
         var (engine, delivery, _, devId) = await StartEngineAsync();
