@@ -9,7 +9,9 @@
  *   - after a reconnect, the messages of logged pipes published while disconnected are fetched
  *     with pipe_log and delivered once (server_info.recovered = true);
  *   - with a JWT and a refreshToken callback, a fresh token before the old one expires, sent on the
- *     open connection (refresh_token), and used to reconnect after an expiry.
+ *     open connection (refresh_token), and used to reconnect after an expiry;
+ *   - acknowledged personal delivery: personal messages carry a seq, the client acknowledges what it
+ *     processed and resumes after it on every reconnect, so each tab sees each one exactly once.
  * No build step: this file is a classic script; comet.js re-exports it as an ES module.
  */
 (function (global) {
@@ -30,6 +32,10 @@
     // The gateway's close when a JWT expired without a refresh (docs/websocket.md).
     var TOKEN_EXPIRED_CODE = 1008;
     var TOKEN_EXPIRED_REASON = "The authorisation token expired; reconnect with a fresh one.";
+    // Acknowledged personal delivery (docs/client.md): the server takes one cumulative ack at most
+    // every ACK_INTERVAL ms while some personal messages are unacknowledged, or at once after ACK_BATCH.
+    var ACK_INTERVAL = 1000;
+    var ACK_BATCH = 64;
 
     function log(level, text, detail) {
         if (global.console && global.console[level]) {
@@ -167,14 +173,74 @@
     };
 
     // ---------------------------------------------------------------------------------------------
+    // AckBatch: the `ack\n<seq>` commands of one connection. processedSeq() is the highest personal
+    // seq the tab holding the connection processed; send(text) is false when the socket is not open.
+    // An ack is cumulative, so a batch is just the latest value, sent when it is due.
+
+    function AckBatch(processedSeq, send) {
+        this.processedSeq = processedSeq;
+        this.send = send;
+        this.acked = 0;
+        this.last = 0;
+        this.unacked = 0;
+        this.timer = undefined;
+    }
+    // The server knows `seq` from the connect URL (ack=seq): nothing up to it needs an ack command.
+    AckBatch.prototype.connecting = function (seq) {
+        this.closed();
+        this.acked = this.last = seq;
+    };
+    AckBatch.prototype.processed = function () {
+        var seq = this.processedSeq();
+        if (seq <= this.last) {
+            return;
+        }
+        this.last = seq;
+        if (++this.unacked >= ACK_BATCH) {
+            this.flush();
+        } else if (this.timer === undefined) {
+            var self = this;
+            this.timer = setTimeout(function () {
+                self.timer = undefined;
+                self.flush();
+            }, ACK_INTERVAL);
+        }
+    };
+    AckBatch.prototype.flush = function () {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        var seq = this.processedSeq();
+        if (seq > this.acked && this.send("ack\n" + seq)) {
+            this.acked = seq;
+            this.unacked = 0;
+        }
+    };
+    // What was not acknowledged on a lost socket goes in the next connect URL instead.
+    AckBatch.prototype.closed = function () {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.unacked = 0;
+    };
+
+    // ---------------------------------------------------------------------------------------------
     // Connection: the one WebSocket (held by the leader tab). It keeps the union of every tab's
     // pipes subscribed, queues commands while closed, routes pipe_log replies to the tab that asked,
-    // and reports every server message to `deliver(msg, tabId|null, purpose)`.
+    // reports every server message to `deliver(msg, tabId|null, purpose)`, and acknowledges the
+    // personal messages up to `processedSeq()` (the highest seq its tab processed).
 
-    function Connection(options, deliver, stateChanged) {
+    function Connection(options, deliver, stateChanged, processedSeq) {
+        var self = this;
         this.options = options;
         this.deliver = deliver;
         this.stateChanged = stateChanged;
+        this.processedSeq = processedSeq;
+        this.acks = new AckBatch(processedSeq, function (text) {
+            if (!self.isOpen()) {
+                return false;
+            }
+            self.socket.send(text);
+            return true;
+        });
         this.nodes = [].concat(options.nodes || options.node || []);
         this.nodeIndex = 0;
         this.backoff = new Backoff(options.reconnect);
@@ -202,9 +268,15 @@
             scheme = node.substring(0, node.indexOf(":"));
             node = node.substring(scheme.length + 3);
         }
-        return scheme + "://" + node + "/ws/sesion=" + (o.user_key || "") +
+        var url = scheme + "://" + node + "/ws/sesion=" + (o.user_key || "") +
             "&myid=" + (o.user_id || 0) + "&devid=" + o.dev_id + "&v=" + VERSION +
             "&uuid=" + o.uuid + "&api=js";
+        return this.acksPersonal() ? url + "&ack=" + this.acks.acked : url;
+    };
+
+    // Only an authorised connection has personal messages to acknowledge (docs/client.md).
+    Connection.prototype.acksPersonal = function () {
+        return this.options.ack !== false && Number(this.options.user_id) > 0;
     };
 
     Connection.prototype.start = function () {
@@ -236,6 +308,7 @@
         var socket;
         this.info.node = node;
         this.setState("connecting");
+        this.acks.connecting(this.processedSeq());
         try {
             socket = new WebSocket(this.url(node));
         } catch (e) {
@@ -257,6 +330,10 @@
             self.flush();
         };
         socket.onmessage = function (event) {
+            // A socket already replaced or stopped (a restart as another user) delivers nothing more.
+            if (self.socket !== socket) {
+                return;
+            }
             var lines = String(event.data).split("\n");
             for (var i = 0; i < lines.length; i++) {
                 if (lines[i].length === 0) {
@@ -277,6 +354,7 @@
                 return;
             }
             self.socket = undefined;
+            self.acks.closed();
             // Requests whose answers were lost with the socket are asked again on the next one.
             for (var i = 0; i < self.logRequests.length; i++) {
                 self.logRequests[i].sent = false;
@@ -395,6 +473,9 @@
         clearTimeout(this.retryTimer);
         clearTimeout(this.subscriptionTimer);
         if (this.socket) {
+            // A deliberate close tells the server what was processed: it need not keep it for a resume.
+            this.acks.flush();
+            this.acks.closed();
             var socket = this.socket;
             this.socket = undefined;
             socket.close(1000);
@@ -495,6 +576,9 @@
             return;
         }
         this.deliver(msg, null, undefined);
+        if (msg.pipe === "msg" && typeof msg.seq === "number") {
+            this.acks.processed();
+        }
         this.echoOwnWebSend(msg);
     };
 
@@ -541,7 +625,8 @@
         var client = this.client;
         this.connection = new Connection(options,
             function (msg, tab, purpose) { client.receive(msg, purpose && purpose.echoFrom ? "own" : purpose); },
-            function (info) { client.connectionChanged(info, "single"); });
+            function (info) { client.connectionChanged(info, "single"); },
+            function () { return client.processedSeq(); });
         this.connection.start();
     };
     LocalLink.prototype.close = function () {
@@ -627,12 +712,15 @@
     SharedLink.prototype.lead = function () {
         var self = this;
         this.role = "leader";
+        // It resumes personal messages after the last one this tab processed (followers process every
+        // relayed one), so a hand-over neither repeats nor loses any.
         this.connection = new Connection(this.options,
             function (msg, tab, purpose) { self.fromConnection(msg, tab, purpose); },
             function (info) {
                 self.client.connectionChanged(info, "leader");
                 self.post({ t: "state", info: info });
-            });
+            },
+            function () { return self.client.processedSeq(); });
         this.connection.setPipes(this.tabId, this.pipes);
         this.connection.start();
         // Followers answer with their pipes; a new connection makes every tab recover what it missed.
@@ -680,12 +768,14 @@
                 break;
             case "hello":
                 if (c) {
-                    this.post({ t: "welcome", to: m.tab, serverInfo: this.serverInfo, info: c.snapshot() });
+                    this.post({ t: "welcome", to: m.tab, serverInfo: this.serverInfo, info: c.snapshot(), seq: this.client.processedSeq() });
                 }
                 break;
             case "welcome":
                 if (m.to === this.tabId) {
                     this.client.connectionChanged(m.info, "follower");
+                    // Should this tab take over before a personal message reaches it, it resumes where the leader is.
+                    this.client.raiseSeq(m.seq);
                     if (m.serverInfo) {
                         this.client.receive(m.serverInfo, "joined");
                     }
@@ -765,6 +855,9 @@
         this.connectedOnce = false;
         this.serverTime = undefined;
         this.cursors = {};
+        // The highest personal-message seq this tab processed, per "dev_id:user_id", so the same user
+        // resumes after a restart and another user starts at 0.
+        this.seqs = {};
         this.info = { state: "stopped", role: undefined };
         // Commands given before start(), sent once it connects (as the original queued them).
         this.beforeStart = [];
@@ -804,7 +897,7 @@
         var share = options.tabs !== false && canShareTabs();
         this.connectedOnce = false;
         this.link = share
-            ? new SharedLink(this, digest([options.dev_id, options.user_id, options.user_key, nodes.join(",")].join("|")))
+            ? new SharedLink(this, digest([options.dev_id, options.user_id, options.user_key, nodes.join(","), options.ack !== false].join("|")))
             : new LocalLink(this);
         this.link.open(options);
         this.link.setPipes(this.pipes);
@@ -838,6 +931,12 @@
         return this.signals.connect("__comet_connection", callback);
     };
 
+    // callback({from, to}): personal messages with seq from..to were sent while this browser was
+    // away too long (or too many of them) to be resent; fetch them from the site's own backend.
+    CometServerApi.prototype.onMessagesMissed = function (callback) {
+        return this.signals.connect("__comet_messagesMissed", callback);
+    };
+
     CometServerApi.prototype.connectionChanged = function (info, role) {
         var next = {};
         for (var k in info) {
@@ -861,6 +960,16 @@
         if (purpose === "own") {
             this.advanceCursor(msg);
             return;
+        }
+        if (msg.pipe === "msg" && typeof msg.seq === "number") {
+            // A resumed connection may resend what this tab already processed (docs/client.md).
+            if (msg.seq <= this.processedSeq()) {
+                return;
+            }
+            this.raiseSeq(msg.seq);
+        }
+        if (msg.pipe === "sys" && msg.event === "messagesMissed") {
+            this.reportMissed(msg.data);
         }
         if (typeof msg.message_send_time === "number" && !msg.fromQueue) {
             this.serverTime = Math.max(this.serverTime || 0, msg.message_send_time);
@@ -903,6 +1012,26 @@
         if (reconnected && this.options.recover !== false) {
             this.recover();
         }
+    };
+
+    CometServerApi.prototype.processedSeq = function () {
+        return this.seqs[this.options.dev_id + ":" + (this.options.user_id || 0)] || 0;
+    };
+
+    CometServerApi.prototype.raiseSeq = function (seq) {
+        if (typeof seq === "number" && seq > this.processedSeq()) {
+            this.seqs[this.options.dev_id + ":" + (this.options.user_id || 0)] = seq;
+        }
+    };
+
+    // The server no longer holds personal messages from..to: the application hears it once, and a
+    // later reconnect does not ask for them again.
+    CometServerApi.prototype.reportMissed = function (range) {
+        if (!range || typeof range.from !== "number" || typeof range.to !== "number") {
+            return;
+        }
+        this.raiseSeq(range.to);
+        this.signals.emit("__comet_messagesMissed", { from: range.from, to: range.to });
     };
 
     // A pipe's cursor: the newest message time seen and the messages of that second.
@@ -971,6 +1100,9 @@
         };
         if (msg.recovered) {
             result.server_info.recovered = true;
+        }
+        if (msg.pipe === "msg" && typeof msg.seq === "number") {
+            result.server_info.seq = msg.seq;
         }
         var hasEvent = typeof msg.event === "string" || typeof msg.event === "number";
         if (msg.pipe !== undefined) {

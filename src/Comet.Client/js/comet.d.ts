@@ -15,6 +15,8 @@ export interface CometMessage<T = unknown> {
         uuid?: string;
         /** Set on a message of a logged pipe fetched after a reconnect because it was missed. */
         recovered?: true;
+        /** A personal message's (pipe "msg") sequence number for this user: increasing, not consecutive. */
+        seq?: number;
     };
 }
 
@@ -39,6 +41,11 @@ export interface CometStartOptions {
     tabs?: boolean;
     /** Fetch the messages of logged pipes missed while disconnected (default true). */
     recover?: boolean;
+    /**
+     * Acknowledged personal delivery (default true): personal messages are acknowledged and resumed after
+     * the last one processed on every reconnect, so each arrives exactly once; false connects as CppComet's client.
+     */
+    ack?: boolean;
     /** Reconnection backoff in milliseconds (defaults 300 and 30000). */
     reconnect?: { initialDelay?: number; maxDelay?: number };
     /**
@@ -63,6 +70,12 @@ export interface CometConnectionInfo {
     failures?: number;
     /** The latest reconnect delays chosen: attempt number, delay and its ceiling before jitter. */
     delays?: { attempt: number; delay: number; ceiling: number }[];
+}
+
+/** Personal messages with seq from..to (inclusive) that the server could no longer resend. */
+export interface CometMissedRange {
+    from: number;
+    to: number;
 }
 
 export interface CometServerApi {
@@ -94,6 +107,8 @@ export interface CometServerApi {
     send(command: string): boolean;
     getConnectionInfo(): CometConnectionInfo;
     onConnectionChange(callback: (info: CometConnectionInfo) => void): string;
+    /** Called when the server could not resend some personal messages after a reconnect (sys event messagesMissed). */
+    onMessagesMissed(callback: (range: CometMissedRange) => void): string;
 }
 
 export interface CometServerFunction {
