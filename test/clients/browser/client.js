@@ -9,24 +9,18 @@
 
 const fs = require("fs");
 const path = require("path");
-const mysql = require("mysql2/promise");
-const { env, launchChromium, serveSite, startProxy, waitUntil, run, waitMs } = require("./common");
+const { env, launchChromium, serveClientSite, connectCometQL, watchErrors, startProxy, waitUntil, run, waitMs } = require("./common");
 
 const nodeA = env("NODE_A");
 const nodeB = env("NODE_B");
-const clientUrl = `http://${nodeA}/comet-server/js/CometServerApi.js`;
 const page = f => path.join(__dirname, "page", f);
 
 run(async () => {
-    const site = await serveSite({
-        "/": { body: fs.readFileSync(page("index.html"), "utf8").replace("/CometServerApi.js", clientUrl), type: "text/html" },
+    const site = await serveClientSite(nodeA, {
         "/module.html": { body: fs.readFileSync(page("module.html"), "utf8").replace("GATEWAY", nodeA), type: "text/html" },
-        "/harness.js": { file: page("harness.js"), type: "text/javascript" },
     });
     const siteUrl = `http://127.0.0.1:${site.address().port}/`;
-    const db = await mysql.createConnection({
-        host: "127.0.0.1", port: Number(env("COMETQL_PORT")), user: "root", password: env("COMETQL_PASSWORD"), database: "CometQL_v1",
-    });
+    const db = await connectCometQL(env("COMETQL_PORT"), env("COMETQL_PASSWORD"));
     const browser = await launchChromium();
     const proxies = [];
     const proxy = async target => { const p = await startProxy(target); proxies.push(p); return p; };
@@ -34,13 +28,7 @@ run(async () => {
 
     async function openTab(context, name, opt) {
         const tab = await context.newPage();
-        tab.on("pageerror", e => report.pageErrors.push(`${name}: ${e.message}`));
-        // Chromium logs each refused WebSocket; the runner refuses them on purpose.
-        tab.on("console", m => {
-            if (m.type() === "error" && !/^WebSocket connection to .* failed/.test(m.text())) {
-                report.pageErrors.push(`${name} console: ${m.text()}`);
-            }
-        });
+        watchErrors(tab, name, report.pageErrors);
         await tab.goto(siteUrl, { timeout: waitMs });
         await tab.evaluate(o => window.bootComet(o), opt);
         return tab;

@@ -8,14 +8,11 @@
 "use strict";
 
 const crypto = require("crypto");
-const fs = require("fs");
 const path = require("path");
-const mysql = require("mysql2/promise");
-const { env, launchChromium, serveSite, waitUntil, run, waitMs } = require("./common");
+const { env, launchChromium, serveClientSite, connectCometQL, watchErrors, waitUntil, run, waitMs } = require("./common");
 
 const gateway = `127.0.0.1:${env("GATEWAY_HTTP_PORT")}`;
 const password = env("COMETQL_PASSWORD");
-const page = f => path.join(__dirname, "page", f);
 const firstLifetime = 4;
 
 // A CppComet JWT: HS256, secret = the dev key followed by the dev_id (0).
@@ -29,9 +26,7 @@ const expOf = token => JSON.parse(Buffer.from(token.split(".")[1], "base64url").
 
 run(async () => {
     const refusing = new Set();
-    const site = await serveSite({
-        "/": { body: fs.readFileSync(page("index.html"), "utf8").replace("/CometServerApi.js", `http://${gateway}/comet-server/js/CometServerApi.js`), type: "text/html" },
-        "/harness.js": { file: page("harness.js"), type: "text/javascript" },
+    const site = await serveClientSite(gateway, {
         // The site's token endpoint: a fresh 30-second token, or "" (a failure) for a user it refuses.
         "/token": {
             body: req => {
@@ -42,28 +37,16 @@ run(async () => {
         },
     });
     const siteUrl = `http://127.0.0.1:${site.address().port}/`;
-    const db = await mysql.createConnection({
-        host: "127.0.0.1", port: Number(env("COMETQL_PORT")), user: "root", password, database: "CometQL_v1",
-    });
+    const db = await connectCometQL(env("COMETQL_PORT"), password);
     const browser = await launchChromium();
     const report = { pageErrors: [], firstExp: {} };
 
     // Opens a page and starts the client with a token of firstLifetime seconds, minted at the last moment.
     async function openPage(name, userId) {
         const tab = await (await browser.newContext()).newPage();
-        tab.on("pageerror", e => report.pageErrors.push(`${name}: ${e.message}`));
+        watchErrors(tab, name, report.pageErrors);
         // Every close the page's WebSockets see, with code and reason (the client does not expose them).
-        await tab.addInitScript(() => {
-            window.closes = [];
-            const Native = window.WebSocket;
-            window.WebSocket = function (url, protocols) {
-                const socket = new Native(url, protocols);
-                socket.addEventListener("close", e => window.closes.push({ code: e.code, reason: e.reason, at: Date.now() }));
-                return socket;
-            };
-            window.WebSocket.prototype = Native.prototype;
-            window.WebSocket.OPEN = Native.OPEN;
-        });
+        await tab.addInitScript({ path: path.join(__dirname, "page", "sockets.js") });
         await tab.goto(siteUrl, { timeout: waitMs });
         const token = jwt(userId, firstLifetime);
         report.firstExp[name] = expOf(token) * 1000;
@@ -76,7 +59,7 @@ run(async () => {
     const state = tab => tab.evaluate(() => ({
         info: window.CometServer().getConnectionInfo(),
         authorized: window.CometServer().isAuthorized(),
-        closes: window.closes,
+        closes: window.socketLog.closes,
         refreshCalls: window.refreshCalls || 0,
         sys: window.receivedFor("sys").map(m => ({ event: m.server_info.event, data: m.data })),
         room: window.receivedFor("web_refresh").map(m => m.data.text),
