@@ -235,7 +235,8 @@
         this.stateChanged = stateChanged;
         this.processedSeq = processedSeq;
         this.acks = new AckBatch(processedSeq, function (text) {
-            if (!self.isOpen()) {
+            // The gateway answers an ack on a connection that did not ask for acks with an error.
+            if (!self.isOpen() || !self.acksPersonal()) {
                 return false;
             }
             self.socket.send(text);
