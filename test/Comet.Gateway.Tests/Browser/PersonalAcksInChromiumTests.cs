@@ -50,8 +50,9 @@ public sealed partial class PersonalAcksInChromiumTests(PersonalAcksRun run) : I
     public void Messages_the_gateway_resends_after_the_page_processed_them_are_dropped()
     {
         var resume = _report["resume"]!;
+        // The second connection's acks were swallowed, so the gateway kept 21-25 after its cut.
+        Assert.NotEmpty(Opened(resume)[1]["dropped"]!.AsArray());
         var third = Opened(resume)[2];
-        Assert.NotEmpty(third["dropped"]!.AsArray());
         // The third connection asked for everything after 20 (injected), though the page had processed 25.
         Assert.Equal(Seq(resume, 20), AckInUrl(third["url"]!));
         var repeats = Enumerable.Range(21, 5).Select(n => Seq(resume, n)).ToHashSet();
@@ -97,7 +98,9 @@ public sealed partial class PersonalAcksInChromiumTests(PersonalAcksRun run) : I
         var probe = _report["probe"]!.AsArray();
         Assert.Contains(probe, m => m!["event"]?.GetValue<string>() == "serverInfo" && m["authorized"]!.GetValue<bool>());
         Assert.DoesNotContain(probe, m => m!["pipe"]?.GetValue<string>() == "msg");
-        var missed = Assert.Single(probe, m => m!["event"]?.GetValue<string>() == "messagesMissed")!;
+        var notices = probe.Where(m => m!["event"]?.GetValue<string>() == "messagesMissed").ToList();
+        Assert.True(notices.Count == 1, $"expected one messagesMissed; the probe got {probe.ToJsonString()}");
+        var missed = notices[0]!;
         Assert.Equal("sys", missed["pipe"]!.GetValue<string>());
         Assert.Equal(Seq(_report["acks"]!, 1) + 1, missed["data"]!["from"]!.GetValue<long>());
         Assert.Equal(Seq(_report["acks"]!, 70), missed["data"]!["to"]!.GetValue<long>());
@@ -127,7 +130,9 @@ public sealed partial class PersonalAcksInChromiumTests(PersonalAcksRun run) : I
         var missed = _report["missed"]!;
         int[] kept = [1, 2, 3, .. Enumerable.Range(14 - PersonalAcksRun.NarrowWindow, PersonalAcksRun.NarrowWindow)];
         Assert.Equal(kept, Messages(missed).Select(m => m.N));
-        var range = Assert.Single(missed["missed"]!.AsArray())!;
+        var ranges = missed["missed"]!.AsArray();
+        Assert.True(ranges.Count == 1, $"expected one onMessagesMissed call, got {ranges.ToJsonString()}; sys events {missed["sys"]!.ToJsonString()}");
+        var range = ranges[0]!;
         Assert.Equal(Seq(missed, 3) + 1, range["from"]!.GetValue<long>());
         // One user's seqs are consecutive unless its queue state is recreated, which nothing here does.
         Assert.Equal(Seq(missed, kept[3]) - 1, range["to"]!.GetValue<long>());
