@@ -190,6 +190,11 @@
         this.closed();
         this.acked = this.last = seq;
     };
+    // serverInfo's ackSeq: where the server resumes this connection, which it need not be told again.
+    AckBatch.prototype.resumed = function (seq) {
+        this.acked = Math.max(this.acked, seq);
+        this.last = Math.max(this.last, seq);
+    };
     AckBatch.prototype.processed = function () {
         var seq = this.processedSeq();
         if (seq <= this.last) {
@@ -562,6 +567,9 @@
     Connection.prototype.receive = function (msg) {
         if (msg.pipe === "sys" && msg.event === "serverInfo") {
             this.backoff.reset();
+            if (typeof msg.ackSeq === "number") {
+                this.acks.resumed(msg.ackSeq);
+            }
         }
         if (msg.pipe === "sys") {
             this.onTokenEvent(msg);
@@ -1000,6 +1008,9 @@
     };
 
     CometServerApi.prototype.onServerInfo = function (msg, purpose) {
+        // Where the server resumes the connection: what follows is after it. On a first connect (ack=0)
+        // it is the seq before the first message, so a reconnect before any message loses none.
+        this.raiseSeq(msg.ackSeq);
         var value = msg.authorized === true || msg.authorized === "true";
         var changed = this.authorized !== value;
         this.authorized = value;

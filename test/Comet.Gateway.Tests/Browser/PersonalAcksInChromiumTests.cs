@@ -21,7 +21,7 @@ public sealed partial class PersonalAcksInChromiumTests(PersonalAcksRun run) : I
         JsonNode[] pages =
         [
             _report["acks"]!, _report["optOut"]!, _report["resume"]!, _report["tabsLeader"]!,
-            _report["tabs"]!["tookOver"]!, _report["tabs"]!["followed"]!, _report["missed"]!,
+            _report["tabs"]!["tookOver"]!, _report["tabs"]!["followed"]!, _report["first"]!, _report["missed"]!,
         ];
         var errors = pages.SelectMany(p => p["sys"]!.AsArray()).Where(e => e!["event"]!.GetValue<string>() == "error");
         Assert.Empty(errors.Select(e => e!.ToJsonString()));
@@ -122,6 +122,20 @@ public sealed partial class PersonalAcksInChromiumTests(PersonalAcksRun run) : I
         var socket = Opened(tookOver)[0];
         Assert.Equal(Seq(tookOver, 10), AckInUrl(socket["askedUrl"]!));
         Assert.Subset(Seqs(socket), Enumerable.Range(11, 5).Select(n => Seq(tookOver, n)).ToHashSet());
+    }
+
+    [Fact]
+    public void A_first_connection_cut_before_any_message_arrived_resumes_after_the_ackSeq_of_its_serverInfo()
+    {
+        var first = _report["first"]!;
+        AssertExactlyOnceInOrder(first, 3);
+        var sockets = Opened(first);
+        Assert.True(sockets.Count == 2, $"expected 2 connections (first, after the cut), got {sockets.Count}: {first["sockets"]!.ToJsonString()}");
+        Assert.Equal(0, AckInUrl(sockets[0]["askedUrl"]!));
+        var ackSeq = sockets[0]["ackSeq"] ?? throw new Xunit.Sdk.XunitException($"the first serverInfo had no ackSeq: {sockets[0].ToJsonString()}");
+        // The seq just before the first message the connection would get.
+        Assert.Equal(Seq(first, 1) - 1, ackSeq.GetValue<long>());
+        Assert.Equal(ackSeq.GetValue<long>(), AckInUrl(sockets[1]["askedUrl"]!));
     }
 
     [Fact]

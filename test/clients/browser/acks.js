@@ -12,6 +12,8 @@
 //           its acks swallowed and the next URL asking for an older seq, the resent repeats are dropped;
 //   tabs    three tabs share one connection; the leader closes while messages are held; the tab that
 //           takes over resumes after what it processed, and both remaining tabs see every message once;
+//   first   a page's first connection is cut before any message reaches it: the reconnect resumes after
+//           serverInfo's ackSeq, so the messages held at the cut arrive;
 //   missed  on the narrow gateway more messages are held than it keeps: the page is told which it lost.
 // Prints one JSON report. Env: WIDE_HTTP_PORT, WIDE_COMETQL_PORT, NARROW_HTTP_PORT, NARROW_COMETQL_PORT,
 // COMETQL_PASSWORD, CHROMIUM.
@@ -88,7 +90,7 @@ run(async () => {
 
     try {
         for (const node of [wide, narrow]) {
-            await db[node].query("INSERT INTO users_auth (id, hash) VALUES (4001, 'hash4001'), (4002, 'hash4002'), (4003, 'hash4003'), (4004, 'hash4004'), (4005, 'hash4005')");
+            await db[node].query("INSERT INTO users_auth (id, hash) VALUES (4001, 'hash4001'), (4002, 'hash4002'), (4003, 'hash4003'), (4004, 'hash4004'), (4005, 'hash4005'), (4006, 'hash4006')");
         }
 
         // acks: 70 messages at once, then a raw connection asks to resume after the first.
@@ -178,6 +180,15 @@ run(async () => {
         await fence(tookOver);
         await sleep(1200);
         report.tabs = { tookOver: await seen(tookOver), followed: await seen(followers.find(t => t !== tookOver)) };
+
+        // first: 1-3 held and cut on the page's first connection.
+        const pF = await proxy(wide);
+        const first = await openTab(await browser.newContext(), "first", { user_id: 4006, user_key: "hash4006", node: pF.address, tabs: false });
+        await authorised(first);
+        await sendIntoACut(pF, wide, 4006, 1, 3);
+        await waitForMessage(first, 3);
+        await fence(first);
+        report.first = await seen(first);
 
         // missed: 4-13 held and cut on the narrow gateway, which keeps 5 of them.
         const pM = await proxy(narrow);

@@ -1,7 +1,7 @@
 // An init script (page.addInitScript) for runners that must see the wire and not only the API: it
 // wraps window.WebSocket before the client loads and records, per socket, the URL it opened, whether it
-// opened, the commands sent, and the personal-message seqs received; and every close with its code
-// and reason. Two faults a runner can inject through window.socketFaults:
+// opened, the commands sent, the personal-message seqs received and serverInfo's ackSeq; and every
+// close with its code and reason. Two faults a runner can inject through window.socketFaults:
 //   ackInUrl: the next socket asks to resume after this seq instead of the client's own (&ack=);
 //   dropAcks: while true, ack commands are recorded in `dropped` and never sent.
 (function (window) {
@@ -11,14 +11,16 @@
     var log = window.socketLog = { sockets: [], closes: [] };
     var faults = window.socketFaults = { ackInUrl: undefined, dropAcks: false };
 
-    function personalSeqs(data, into) {
+    function inspect(data, record) {
         String(data).split("\n").forEach(function (line) {
             try {
                 var msg = JSON.parse(line);
                 if (msg.pipe === "msg" && typeof msg.seq === "number") {
-                    into.push(msg.seq);
+                    record.seqs.push(msg.seq);
+                } else if (msg.event === "serverInfo" && msg.ackSeq !== undefined) {
+                    record.ackSeq = msg.ackSeq;
                 }
-            } catch (e) { /* not JSON: not a personal message */ }
+            } catch (e) { /* not JSON: nothing to record */ }
         });
     }
 
@@ -41,7 +43,7 @@
             send.call(socket, text);
         };
         socket.addEventListener("open", function () { record.opened = true; });
-        socket.addEventListener("message", function (e) { personalSeqs(e.data, record.seqs); });
+        socket.addEventListener("message", function (e) { inspect(e.data, record); });
         socket.addEventListener("close", function (e) {
             log.closes.push({ code: e.code, reason: e.reason, at: Date.now() });
         });
