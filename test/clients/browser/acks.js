@@ -15,7 +15,7 @@
 //   first   a page's first connection is cut before any message reaches it: the reconnect resumes after
 //           serverInfo's ackSeq, so the messages held at the cut arrive;
 //   missed  on the narrow gateway more messages are held than it keeps: the page is told which it lost.
-// Prints one JSON report. Env: WIDE_HTTP_PORT, WIDE_COMETQL_PORT, NARROW_HTTP_PORT, NARROW_COMETQL_PORT,
+// Prints one JSON report; a scenario that failed is in its `failed` with the error. Env: WIDE_HTTP_PORT, WIDE_COMETQL_PORT, NARROW_HTTP_PORT, NARROW_COMETQL_PORT,
 // COMETQL_PASSWORD, CHROMIUM.
 "use strict";
 
@@ -38,7 +38,15 @@ run(async () => {
     const browser = await launchChromium();
     const proxies = [];
     const proxy = async target => { const p = await startProxy(target); proxies.push(p); return p; };
-    const report = { pageErrors: [] };
+    const report = { pageErrors: [], failed: {} };
+    // A scenario that fails is reported with its error, and the others still run: each test reads its own.
+    async function scenario(name, body) {
+        try {
+            await body();
+        } catch (e) {
+            report.failed[name] = String(e.stack || e);
+        }
+    }
 
     async function openTab(context, name, opt) {
         const tab = await context.newPage();
@@ -94,114 +102,126 @@ run(async () => {
         }
 
         // acks: 70 messages at once, then a raw connection asks to resume after the first.
-        const acks = await openTab(await browser.newContext(), "acks", { user_id: 4004, user_key: "hash4004", node: wide, tabs: false });
-        await authorised(acks);
-        await send(wide, 4004, 1, 70);
-        await waitForMessage(acks, 70);
-        await waitForAck(acks, 70);
-        await fence(acks);
-        report.acks = await seen(acks);
-        const probeUrl = `ws://${wide}/ws/sesion=hash4004&myid=4004&devid=0&v=4.08&uuid=${"p".repeat(32)}&api=js&ack=${seqOf(report.acks, 1)}`;
-        report.probe = await acks.evaluate(url => new Promise((resolve, reject) => {
-            const lines = [];
-            const socket = new WebSocket(url);
-            socket.onmessage = e => {
-                for (const line of String(e.data).split("\n").filter(l => l.length > 0)) {
-                    const msg = JSON.parse(line);
-                    lines.push(msg);
-                    if (msg.event === "serverInfo") socket.send("user_data\nprobefence\n0");
-                    if (msg.marker === "probefence") {
-                        socket.close();
-                        resolve(lines);
+        await scenario("acks", async () => {
+            const acks = await openTab(await browser.newContext(), "acks", { user_id: 4004, user_key: "hash4004", node: wide, tabs: false });
+            await authorised(acks);
+            await send(wide, 4004, 1, 70);
+            await waitForMessage(acks, 70);
+            await waitForAck(acks, 70);
+            await fence(acks);
+            report.acks = await seen(acks);
+            const probeUrl = `ws://${wide}/ws/sesion=hash4004&myid=4004&devid=0&v=4.08&uuid=${"p".repeat(32)}&api=js&ack=${seqOf(report.acks, 1)}`;
+            report.probe = await acks.evaluate(url => new Promise((resolve, reject) => {
+                const lines = [];
+                const socket = new WebSocket(url);
+                socket.onmessage = e => {
+                    for (const line of String(e.data).split("\n").filter(l => l.length > 0)) {
+                        const msg = JSON.parse(line);
+                        lines.push(msg);
+                        if (msg.event === "serverInfo") socket.send("user_data\nprobefence\n0");
+                        if (msg.marker === "probefence") {
+                            socket.close();
+                            resolve(lines);
+                        }
                     }
-                }
-            };
-            setTimeout(() => reject(new Error(`The probe got no fence: ${JSON.stringify(lines)}`)), 10000);
-        }), probeUrl);
+                };
+                setTimeout(() => reject(new Error(`The probe got no fence: ${JSON.stringify(lines)}`)), 10000);
+            }), probeUrl);
+        });
 
         // optOut
-        const optOut = await openTab(await browser.newContext(), "optOut", { user_id: 4005, user_key: "hash4005", node: wide, tabs: false, ack: false });
-        await authorised(optOut);
-        await send(wide, 4005, 1, 2);
-        await waitForMessage(optOut, 2);
-        await sleep(1200);
-        report.optOut = await seen(optOut);
+        await scenario("optOut", async () => {
+            const optOut = await openTab(await browser.newContext(), "optOut", { user_id: 4005, user_key: "hash4005", node: wide, tabs: false, ack: false });
+            await authorised(optOut);
+            await send(wide, 4005, 1, 2);
+            await waitForMessage(optOut, 2);
+            await sleep(1200);
+            report.optOut = await seen(optOut);
+        });
 
         // resume: 11-20 held and cut; then 21-25 processed but never acknowledged, and a URL that asks
         // for everything after 20: the gateway resends 21-25, which the page must drop.
-        const pR = await proxy(wide);
-        const resume = await openTab(await browser.newContext(), "resume", { user_id: 4001, user_key: "hash4001", node: pR.address, tabs: false });
-        await authorised(resume);
-        await send(wide, 4001, 1, 10);
-        await waitForMessage(resume, 10);
-        await waitForAck(resume, 10);
-        await sendIntoACut(pR, wide, 4001, 11, 20);
-        await waitForMessage(resume, 20);
-        await resume.evaluate(() => { window.socketFaults.dropAcks = true; });
-        await send(wide, 4001, 21, 25);
-        await waitForMessage(resume, 25);
-        await waitFor(resume, "a swallowed ack", s => s.sockets.some(k => k.dropped.length > 0));
-        const after20 = seqOf(await seen(resume), 20);
-        await resume.evaluate(seq => Object.assign(window.socketFaults, { dropAcks: false, ackInUrl: seq }), after20);
-        pR.cut();
-        pR.restore();
-        await waitFor(resume, "the third connection", s => s.sockets.filter(k => k.opened).length >= 3);
-        await send(wide, 4001, 26, 30);
-        await waitForMessage(resume, 30);
-        await fence(resume);
-        await sleep(1200);
-        report.resume = await seen(resume);
+        await scenario("resume", async () => {
+            const pR = await proxy(wide);
+            const resume = await openTab(await browser.newContext(), "resume", { user_id: 4001, user_key: "hash4001", node: pR.address, tabs: false });
+            await authorised(resume);
+            await send(wide, 4001, 1, 10);
+            await waitForMessage(resume, 10);
+            await waitForAck(resume, 10);
+            await sendIntoACut(pR, wide, 4001, 11, 20);
+            await waitForMessage(resume, 20);
+            await resume.evaluate(() => { window.socketFaults.dropAcks = true; });
+            await send(wide, 4001, 21, 25);
+            await waitForMessage(resume, 25);
+            await waitFor(resume, "a swallowed ack", s => s.sockets.some(k => k.dropped.length > 0));
+            const after20 = seqOf(await seen(resume), 20);
+            await resume.evaluate(seq => Object.assign(window.socketFaults, { dropAcks: false, ackInUrl: seq }), after20);
+            pR.cut();
+            pR.restore();
+            await waitFor(resume, "the third connection", s => s.sockets.filter(k => k.opened).length >= 3);
+            await send(wide, 4001, 26, 30);
+            await waitForMessage(resume, 30);
+            await fence(resume);
+            await sleep(1200);
+            report.resume = await seen(resume);
+        });
 
         // tabs: the leader closes while 11-15 are held; 16-20 follow the hand-over.
-        const pT = await proxy(wide);
-        const tabs = await browser.newContext();
-        const tabOptions = { user_id: 4002, user_key: "hash4002", node: pT.address };
-        const leader = await openTab(tabs, "tab1", tabOptions);
-        await waitForRole(leader, "leader");
-        const followers = [await openTab(tabs, "tab2", tabOptions), await openTab(tabs, "tab3", tabOptions)];
-        for (const tab of followers) await waitForRole(tab, "follower");
-        await send(wide, 4002, 1, 10);
-        for (const tab of [leader, ...followers]) await waitForMessage(tab, 10);
-        await waitForAck(leader, 10);
-        pT.hold();
-        await send(wide, 4002, 11, 15);
-        await sleep(500);
-        report.tabsLeader = await seen(leader);
-        await leader.close({ runBeforeUnload: true });
-        const tookOver = await waitUntil("a tab to take over", async () => {
-            for (const tab of followers) {
-                const info = (await seen(tab)).info;
-                if (info.role === "leader" && info.state === "open") return tab;
-            }
-            return undefined;
+        await scenario("tabs", async () => {
+            const pT = await proxy(wide);
+            const tabs = await browser.newContext();
+            const tabOptions = { user_id: 4002, user_key: "hash4002", node: pT.address };
+            const leader = await openTab(tabs, "tab1", tabOptions);
+            await waitForRole(leader, "leader");
+            const followers = [await openTab(tabs, "tab2", tabOptions), await openTab(tabs, "tab3", tabOptions)];
+            for (const tab of followers) await waitForRole(tab, "follower");
+            await send(wide, 4002, 1, 10);
+            for (const tab of [leader, ...followers]) await waitForMessage(tab, 10);
+            await waitForAck(leader, 10);
+            pT.hold();
+            await send(wide, 4002, 11, 15);
+            await sleep(500);
+            report.tabsLeader = await seen(leader);
+            await leader.close({ runBeforeUnload: true });
+            const tookOver = await waitUntil("a tab to take over", async () => {
+                for (const tab of followers) {
+                    const info = (await seen(tab)).info;
+                    if (info.role === "leader" && info.state === "open") return tab;
+                }
+                return undefined;
+            });
+            await send(wide, 4002, 16, 20);
+            for (const tab of followers) await waitForMessage(tab, 20);
+            await fence(tookOver);
+            await sleep(1200);
+            report.tabs = { tookOver: await seen(tookOver), followed: await seen(followers.find(t => t !== tookOver)) };
         });
-        await send(wide, 4002, 16, 20);
-        for (const tab of followers) await waitForMessage(tab, 20);
-        await fence(tookOver);
-        await sleep(1200);
-        report.tabs = { tookOver: await seen(tookOver), followed: await seen(followers.find(t => t !== tookOver)) };
 
         // first: 1-3 held and cut on the page's first connection.
-        const pF = await proxy(wide);
-        const first = await openTab(await browser.newContext(), "first", { user_id: 4006, user_key: "hash4006", node: pF.address, tabs: false });
-        await authorised(first);
-        await sendIntoACut(pF, wide, 4006, 1, 3);
-        await waitForMessage(first, 3);
-        await fence(first);
-        report.first = await seen(first);
+        await scenario("first", async () => {
+            const pF = await proxy(wide);
+            const first = await openTab(await browser.newContext(), "first", { user_id: 4006, user_key: "hash4006", node: pF.address, tabs: false });
+            await authorised(first);
+            await sendIntoACut(pF, wide, 4006, 1, 3);
+            await waitForMessage(first, 3);
+            await fence(first);
+            report.first = await seen(first);
+        });
 
         // missed: 4-13 held and cut on the narrow gateway, which keeps 5 of them.
-        const pM = await proxy(narrow);
-        const missed = await openTab(await browser.newContext(), "missed", { user_id: 4003, user_key: "hash4003", node: pM.address, tabs: false });
-        await authorised(missed);
-        await send(narrow, 4003, 1, 3);
-        await waitForMessage(missed, 3);
-        await waitForAck(missed, 3);
-        await fence(missed);
-        await sendIntoACut(pM, narrow, 4003, 4, 13);
-        await waitForMessage(missed, 13);
-        await fence(missed);
-        report.missed = await seen(missed);
+        await scenario("missed", async () => {
+            const pM = await proxy(narrow);
+            const missed = await openTab(await browser.newContext(), "missed", { user_id: 4003, user_key: "hash4003", node: pM.address, tabs: false });
+            await authorised(missed);
+            await send(narrow, 4003, 1, 3);
+            await waitForMessage(missed, 3);
+            await waitForAck(missed, 3);
+            await fence(missed);
+            await sendIntoACut(pM, narrow, 4003, 4, 13);
+            await waitForMessage(missed, 13);
+            await fence(missed);
+            report.missed = await seen(missed);
+        });
         return report;
     } finally {
         for (const p of proxies) p.close();
