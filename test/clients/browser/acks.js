@@ -15,8 +15,8 @@
 //   first   a page's first connection is cut before any message reaches it: the reconnect resumes after
 //           serverInfo's ackSeq, so the messages held at the cut arrive;
 //   missed  on the narrow gateway more messages are held than it keeps: the page is told which it lost.
-// Prints one JSON report; a scenario that failed is in its `failed` with the error. Env: WIDE_HTTP_PORT, WIDE_COMETQL_PORT, NARROW_HTTP_PORT, NARROW_COMETQL_PORT,
-// COMETQL_PASSWORD, CHROMIUM.
+// Prints one JSON report; a scenario that failed is in its `failed` with the error.
+// Env: WIDE_HTTP_PORT, WIDE_COMETQL_PORT, NARROW_HTTP_PORT, NARROW_COMETQL_PORT, COMETQL_PASSWORD, CHROMIUM.
 "use strict";
 
 const path = require("path");
