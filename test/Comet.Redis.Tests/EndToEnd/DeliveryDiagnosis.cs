@@ -1,0 +1,74 @@
+using System.Globalization;
+using Comet.Testing.Clients;
+
+namespace Comet.Redis.Tests.EndToEnd;
+
+/// <summary>
+/// Explains what a device's application saw against what was sent to its user: each lost number with
+/// when and where it was sent and the device's connections open then (and how they ended), each
+/// repeated number with the connections it came on, each step back in the order.
+/// </summary>
+public static class DeliveryDiagnosis
+{
+    private const int MaxLines = 15;
+
+    /// <summary>The numbers 1..sent that the device never processed.</summary>
+    public static List<int> Lost(PersonalMessageDevice device, int sent) =>
+        [.. Enumerable.Range(1, sent).Except(device.Processed)];
+
+    /// <summary>Numbers processed more than once, and steps back (a number below the one before).</summary>
+    public static List<string> RepeatsAndReorders(PersonalDeliveryChaos run, PersonalMessageDevice device)
+    {
+        var sent = run.Sender.Log(device.UserId);
+        var problems = new List<string>();
+        var processed = device.ProcessedOn;
+        foreach (var repeat in processed.GroupBy(p => p.Number).Where(g => g.Count() > 1))
+        {
+            problems.Add($"message {repeat.Key} processed {repeat.Count()} times: {string.Join(", ", repeat.Select(p => Describe(run, p)))}; {Sent(run, sent, repeat.Key)}");
+        }
+        for (var i = 1; i < processed.Count; i++)
+        {
+            // An equal pair is a repeat, told above.
+            if (processed[i].Number < processed[i - 1].Number)
+            {
+                problems.Add($"message {processed[i].Number} ({Describe(run, processed[i])}) came after {processed[i - 1].Number} ({Describe(run, processed[i - 1])})");
+            }
+        }
+        return problems;
+    }
+
+    private static string Describe(PersonalDeliveryChaos run, ProcessedMessage message) =>
+        $"on connection #{message.Connection} at {run.At(message.At)} s{(message.FromQueue ? " from queue" : "")}";
+
+    private static string Sent(PersonalDeliveryChaos run, IReadOnlyList<SentMessage> sent, int number) =>
+        number >= 1 && number <= sent.Count
+            ? $"sent via {sent[number - 1].Gateway} at {run.At(sent[number - 1].Started)}-{run.At(sent[number - 1].Acknowledged)} s"
+            : "never sent";
+
+    /// <summary>Everything wrong with the device's list against exactly 1..sent in order, one line each (at most 15 of a kind).</summary>
+    public static List<string> Explain(PersonalDeliveryChaos run, PersonalMessageDevice device)
+    {
+        var sent = run.Sender.Log(device.UserId);
+        var lines = new List<string>();
+        var lost = Lost(device, sent.Count);
+        foreach (var number in lost.Take(MaxLines))
+        {
+            var message = sent[number - 1];
+            var open = device.Connections.Where(c => c.Connecting <= message.Acknowledged && (c.Closed ?? DateTime.MaxValue) >= message.Started)
+                .Select(c => c.Describe(run.Start));
+            lines.Add($"message {number} lost: {Sent(run, sent, number)}; "
+                + $"the device's connections then: {string.Join(" | ", open.DefaultIfEmpty("none (reconnecting)"))}");
+        }
+        if (lost.Count > MaxLines)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"… and {lost.Count - MaxLines} more lost"));
+        }
+        var others = RepeatsAndReorders(run, device);
+        lines.AddRange(others.Take(MaxLines));
+        if (others.Count > MaxLines)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"… and {others.Count - MaxLines} more repeats and reorders"));
+        }
+        return lines;
+    }
+}
