@@ -23,9 +23,10 @@ public sealed class AcknowledgedDeliveryChaosTests(RedisFixture redis, ITestOutp
         foreach (var device in run.Devices)
         {
             var sent = run.Sender.SentTo(device.UserId);
-            var deviceProblems = DeliveryDiagnosis.Explain(run, device);
-            deviceProblems.AddRange(device.MessagesMissed.Select(m => "messagesMissed " + m));
-            deviceProblems.AddRange(device.Errors);
+            // Errors first: a protocol violation (no seq, a refused ack) explains the losses after it.
+            var deviceProblems = DeliveryDiagnosis.Capped(device.Errors);
+            deviceProblems.AddRange(DeliveryDiagnosis.Capped(device.MessagesMissed.Select(m => "messagesMissed " + m).ToList()));
+            deviceProblems.AddRange(DeliveryDiagnosis.Explain(run, device));
             if (deviceProblems.Count > 0)
             {
                 problems.Add($"{device.Name}: processed {device.Processed.Count} of {sent}:\n    {string.Join("\n    ", deviceProblems)}\n{device.History(run.Start)}");
@@ -50,9 +51,9 @@ public sealed class AcknowledgedDeliveryChaosTests(RedisFixture redis, ITestOutp
             var sent = run.Sender.SentTo(device.UserId);
             var lost = DeliveryDiagnosis.Lost(device, sent);
             output.WriteLine($"{device.Name}: processed {device.Processed.Count} of {sent}, lost {lost.Count}");
-            var deviceProblems = DeliveryDiagnosis.RepeatsAndReorders(run, device);
-            deviceProblems.AddRange(device.MessagesMissed.Select(m => "messagesMissed " + m));
-            deviceProblems.AddRange(device.Errors);
+            var deviceProblems = DeliveryDiagnosis.Capped(device.Errors);
+            deviceProblems.AddRange(DeliveryDiagnosis.Capped(device.MessagesMissed.Select(m => "messagesMissed " + m).ToList()));
+            deviceProblems.AddRange(DeliveryDiagnosis.Capped(DeliveryDiagnosis.RepeatsAndReorders(run, device)));
             if (deviceProblems.Count > 0)
             {
                 problems.Add($"{device.Name}:\n    {string.Join("\n    ", deviceProblems)}\n{device.History(run.Start)}");

@@ -12,6 +12,17 @@ public static class DeliveryDiagnosis
 {
     private const int MaxLines = 15;
 
+    /// <summary>The first lines of <paramref name="lines"/> and how many more there are.</summary>
+    public static List<string> Capped(IReadOnlyList<string> lines)
+    {
+        var capped = lines.Take(MaxLines).ToList();
+        if (lines.Count > MaxLines)
+        {
+            capped.Add(string.Create(CultureInfo.InvariantCulture, $"… and {lines.Count - MaxLines} more like it"));
+        }
+        return capped;
+    }
+
     /// <summary>The numbers 1..sent that the device never processed.</summary>
     public static List<int> Lost(PersonalMessageDevice device, int sent) =>
         [.. Enumerable.Range(1, sent).Except(device.Processed)];
@@ -56,19 +67,17 @@ public static class DeliveryDiagnosis
             var message = sent[number - 1];
             var open = device.Connections.Where(c => c.Connecting <= message.Acknowledged && (c.Closed ?? DateTime.MaxValue) >= message.Started)
                 .Select(c => c.Describe(run.Start));
+            // The first connection opened after it was sent should have had it resent, if nothing before did.
+            var next = device.Connections.FirstOrDefault(c => c.Connecting > message.Acknowledged);
             lines.Add($"message {number} lost: {Sent(run, sent, number)}; "
-                + $"the device's connections then: {string.Join(" | ", open.DefaultIfEmpty("none (reconnecting)"))}");
+                + $"the device's connections then: {string.Join(" | ", open.DefaultIfEmpty("none (reconnecting)"))}; "
+                + $"the next: {next?.Describe(run.Start) ?? "none"}");
         }
         if (lost.Count > MaxLines)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"… and {lost.Count - MaxLines} more lost"));
         }
-        var others = RepeatsAndReorders(run, device);
-        lines.AddRange(others.Take(MaxLines));
-        if (others.Count > MaxLines)
-        {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"… and {others.Count - MaxLines} more repeats and reorders"));
-        }
+        lines.AddRange(Capped(RepeatsAndReorders(run, device)));
         return lines;
     }
 }

@@ -24,6 +24,9 @@ public sealed class DeviceConnection(int number, string gateway, long? ack, Date
     public DateTime? Closed { get; internal set; }
     public ConnectionEnd End { get; internal set; } = ConnectionEnd.Open;
 
+    /// <summary>serverInfo's <c>ackSeq</c>: where the gateway resumed the connection (null: none said).</summary>
+    public long? AckSeq { get; internal set; }
+
     /// <summary>True once serverInfo arrived.</summary>
     public bool Greeted { get; internal set; }
 
@@ -57,6 +60,6 @@ public sealed class DeviceConnection(int number, string gateway, long? ack, Date
 
     /// <summary>One line, times in seconds since <paramref name="start"/>.</summary>
     public string Describe(DateTime start) => string.Create(CultureInfo.InvariantCulture,
-        $"#{Number} {Gateway} ack={Ack?.ToString(CultureInfo.InvariantCulture) ?? "-"} {(Connecting - start).TotalSeconds:0.000}/{(Opened - start).TotalSeconds:0.000}-{((Closed ?? DateTime.UtcNow) - start).TotalSeconds:0.000}s {End}: "
+        $"#{Number} {Gateway} ack={Ack?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(AckSeq is { } resumed ? $" ackSeq={resumed}" : "")} {(Connecting - start).TotalSeconds:0.000}/{(Opened - start).TotalSeconds:0.000}-{((Closed ?? DateTime.UtcNow) - start).TotalSeconds:0.000}s {End}: "
         + $"processed {Processed} ({First}..{Last}), {FromQueue} from queue, {Dropped} dropped as seen, {Unread} unread, {Acks} acks{(Greeted ? "" : ", never greeted")}");
 }

@@ -15,7 +15,8 @@ namespace Comet.Testing.Clients;
 /// With <c>acknowledges</c> it is the client side of acknowledged personal delivery as our JS client does
 /// it: <c>&amp;ack=N</c> in the URL (the highest seq processed, 0 at first), every personal message with a
 /// seq not above the highest processed is dropped, and processed ones are acknowledged cumulatively with
-/// <c>ack\n&lt;seq&gt;</c> at most once a second, or at once when 64 wait. Without it, it is CppComet's
+/// <c>ack\n&lt;seq&gt;</c> at most once a second, or at once when 64 wait; serverInfo's <c>ackSeq</c> (where
+/// the gateway resumes) raises the highest processed. Without it, it is CppComet's
 /// original client: no <c>ack=</c>, no acks, no dedupe.
 /// </para>
 /// Anything received but not yet processed when a connection is failed or closed is thrown away, as a
@@ -184,6 +185,8 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
         {
             if (stop.IsCancellationRequested)
             {
+                // As our JS client does before stop(): the last processed messages need no resend.
+                await AckIfDueAsync(client, connection, flush: true);
                 await CloseAsync(client, connection);
                 return ConnectionEnd.Stopped;
             }
@@ -213,7 +216,7 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
         }
     }
 
-    private static async Task<ConnectionEnd> InjectFaultAsync(CometWebSocketClient client, FaultyLink link, DeviceConnection connection)
+    private async Task<ConnectionEnd> InjectFaultAsync(CometWebSocketClient client, FaultyLink link, DeviceConnection connection)
     {
         var fault = Random.Shared.Next(3) switch
         {
@@ -229,7 +232,12 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
         {
             link.HalfOpen();
         }
-        // A clean close is the WebSocket close handshake, relayed by the link.
+        else
+        {
+            // A clean close is the WebSocket close handshake, relayed by the link; our JS client
+            // sends its pending ack first.
+            await AckIfDueAsync(client, connection, flush: true);
+        }
         await CloseAsync(client, connection);
         return fault;
     }
@@ -297,6 +305,14 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
                 {
                     AddError($"connection #{connection.Number}: not authorised: {message.GetRawText()}");
                 }
+                // Where the gateway resumes this connection (on a first connect, the seq just before the
+                // first message it will send): raised to, as our JS client does, so that a first
+                // connection that drops before any message arrived is resumed too.
+                if (Acknowledges && message.TryGetProperty("ackSeq", out var ackSeq) && ackSeq.ValueKind == JsonValueKind.Number)
+                {
+                    connection.AckSeq = ackSeq.GetInt64();
+                    _highestSeq = Math.Max(_highestSeq, connection.AckSeq.Value);
+                }
                 connection.Greeted = true;
                 _connected.TrySetResult();
                 break;
@@ -312,10 +328,11 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
         }
     }
 
-    /// <summary>Sends the cumulative ack when one is due; false when the connection failed meanwhile.</summary>
-    private async Task<bool> AckIfDueAsync(CometWebSocketClient client, DeviceConnection connection)
+    /// <summary>Sends the cumulative ack when one is due (or, with <paramref name="flush"/>, when any
+    /// message is unacknowledged); false when the connection failed meanwhile.</summary>
+    private async Task<bool> AckIfDueAsync(CometWebSocketClient client, DeviceConnection connection, bool flush = false)
     {
-        if (!Acknowledges || _unacked == 0 || (_unacked < AckBatch && DateTime.UtcNow - _lastAck < AckInterval))
+        if (!Acknowledges || _unacked == 0 || (!flush && _unacked < AckBatch && DateTime.UtcNow - _lastAck < AckInterval))
         {
             return true;
         }
