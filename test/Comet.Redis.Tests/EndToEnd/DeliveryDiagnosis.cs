@@ -35,21 +35,26 @@ public static class DeliveryDiagnosis
         var processed = device.ProcessedOn;
         foreach (var repeat in processed.GroupBy(p => p.Number).Where(g => g.Count() > 1))
         {
-            problems.Add($"message {repeat.Key} processed {repeat.Count()} times: {string.Join(", ", repeat.Select(p => Describe(run, p)))}; {Sent(run, sent, repeat.Key)}");
+            problems.Add($"message {repeat.Key} processed {repeat.Count()} times: {string.Join(", ", repeat.Select(p => Describe(run, device, p)))}; {Sent(run, sent, repeat.Key)}");
         }
         for (var i = 1; i < processed.Count; i++)
         {
             // An equal pair is a repeat, told above.
             if (processed[i].Number < processed[i - 1].Number)
             {
-                problems.Add($"message {processed[i].Number} ({Describe(run, processed[i])}) came after {processed[i - 1].Number} ({Describe(run, processed[i - 1])})");
+                problems.Add($"message {processed[i].Number} ({Describe(run, device, processed[i])}) came after {processed[i - 1].Number} ({Describe(run, device, processed[i - 1])})");
             }
         }
         return problems;
     }
 
-    private static string Describe(PersonalDeliveryChaos run, ProcessedMessage message) =>
-        $"on connection #{message.Connection} at {run.At(message.At)} s{(message.FromQueue ? " from queue" : "")}";
+    /// <summary>Where and when a message was processed, and when its connection began to connect: a
+    /// connection that began after the message's INSERT returned was not there when it was sent.</summary>
+    private static string Describe(PersonalDeliveryChaos run, PersonalMessageDevice device, ProcessedMessage message)
+    {
+        var connection = device.Connections[message.Connection - 1];
+        return $"on connection #{message.Connection} ({connection.Gateway}, connecting from {run.At(connection.Connecting)} s) at {run.At(message.At)} s{(message.FromQueue ? " from queue" : "")}";
+    }
 
     private static string Sent(PersonalDeliveryChaos run, IReadOnlyList<SentMessage> sent, int number) =>
         number >= 1 && number <= sent.Count

@@ -15,8 +15,8 @@ public sealed class PersonalDeliveryChaos : IAsyncDisposable
 {
     private static readonly int[] DevicesPerUser = [2, 3, 2, 3];
     private static readonly TimeSpan SendInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan Traffic = TimeSpan.FromSeconds(24);
-    private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Traffic = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan KillAfter = TimeSpan.FromSeconds(9);
 
     private readonly GatewayProcessCluster _cluster;
     private readonly List<Task> _running = [];
