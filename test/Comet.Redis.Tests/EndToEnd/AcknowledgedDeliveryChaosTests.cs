@@ -69,6 +69,7 @@ public sealed class AcknowledgedDeliveryChaosTests(RedisFixture redis, ITestOutp
         foreach (var device in run.Devices)
         {
             output.WriteLine($"{device.Name}: processed {device.Processed.Count} of {run.Sender.SentTo(device.UserId)} in {device.Connections.Count} connections");
+            output.WriteLine(device.History(run.Start));
         }
     }
 

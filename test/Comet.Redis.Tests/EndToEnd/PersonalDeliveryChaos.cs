@@ -35,6 +35,10 @@ public sealed class PersonalDeliveryChaos : IAsyncDisposable
     public NumberedPersonalSender Sender { get; }
     public IReadOnlyList<PersonalMessageDevice> Devices { get; }
     public DateTime Start { get; private set; }
+    /// <summary>The kill waits for the INSERT in flight, and a SIGKILLed process takes a while to be
+    /// gone: it happened between <see cref="KillStarted"/> and <see cref="KilledAt"/>; no message was
+    /// sent in between.</summary>
+    public DateTime KillStarted { get; private set; }
     public DateTime KilledAt { get; private set; }
     public string KilledGateway { get; private set; } = "";
 
@@ -84,6 +88,7 @@ public sealed class PersonalDeliveryChaos : IAsyncDisposable
         // The gateway most devices are on, so that the kill cuts connections, not just a process.
         var victim = _cluster.Nodes.MaxBy(OpenConnectionsOn)!;
         KilledWith = OpenConnectionsOn(victim);
+        KillStarted = DateTime.UtcNow;
         await Gateways.KillAsync(victim);
         KilledAt = DateTime.UtcNow;
         KilledGateway = victim.NodeName;
@@ -114,12 +119,15 @@ public sealed class PersonalDeliveryChaos : IAsyncDisposable
         var text = new StringBuilder();
         var mode = Devices[0].Acknowledges ? "acknowledging client" : "original client (no acks)";
         var connections = Devices.Sum(d => d.Connections.Count);
-        text.AppendLine(CultureInfo.InvariantCulture, $"{mode}: {Devices.Count} devices of {Devices.Select(d => d.UserId).Distinct().Count()} users on 3 gateways; {KilledGateway} SIGKILLed at {At(KilledAt)} s with {KilledWith} devices on it");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{mode}: {Devices.Count} devices of {Devices.Select(d => d.UserId).Distinct().Count()} users on 3 gateways; {KilledGateway} SIGKILLed between {At(KillStarted)} and {At(KilledAt)} s with {KilledWith} devices on it");
         text.AppendLine(CultureInfo.InvariantCulture, $"messages sent: {Sender.Total} ({string.Join(", ", Devices.Select(d => d.UserId).Distinct().Select(u => $"user {u}: {Sender.SentTo(u)}"))})");
         text.AppendLine(CultureInfo.InvariantCulture, $"faults: {Count(ConnectionEnd.Reset)} RST, {Count(ConnectionEnd.HalfOpen)} half-open, {Count(ConnectionEnd.CleanClose)} clean close");
         text.AppendLine(CultureInfo.InvariantCulture, $"other ends: {Count(ConnectionEnd.Broken)} broken (killed gateway, refused greeting), {Count(ConnectionEnd.ClosedByServer)} closed by the server");
         text.AppendLine(CultureInfo.InvariantCulture, $"connections: {connections} ({connections - Devices.Count} reconnects), {Devices.Sum(d => d.FailedConnects)} failed connects");
         text.AppendLine(CultureInfo.InvariantCulture, $"processed: {Devices.Sum(d => d.Processed.Count)} messages, {Sum(c => c.FromQueue)} of them from queue; {Sum(c => c.Dropped)} dropped as already seen; {Sum(c => c.Unread)} unread at a fault; {Sum(c => c.Acks)} acks sent");
+        var expected = Devices.Sum(d => Sender.SentTo(d.UserId));
+        var lost = expected - Devices.Sum(d => d.Processed.Where(n => n <= Sender.SentTo(d.UserId)).Distinct().Count());
+        text.AppendLine(CultureInfo.InvariantCulture, $"lost: {lost} of the {expected} messages due to the devices");
         text.AppendLine(CultureInfo.InvariantCulture, $"messagesMissed events: {Devices.Sum(d => d.MessagesMissed.Count)}; errors: {Devices.Sum(d => d.Errors.Count)}");
         return text.ToString();
     }

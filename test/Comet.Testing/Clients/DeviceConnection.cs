@@ -22,6 +22,10 @@ public sealed class DeviceConnection(int number, string gateway, long? ack, Date
     /// <summary>When the WebSocket upgrade completed.</summary>
     public DateTime Opened { get; } = opened;
     public DateTime? Closed { get; internal set; }
+
+    /// <summary>When the device failed the connection (null: it ended otherwise); a clean close ends
+    /// later, when the close handshake is done.</summary>
+    public DateTime? FaultAt { get; internal set; }
     public ConnectionEnd End { get; internal set; } = ConnectionEnd.Open;
 
     /// <summary>serverInfo's <c>ackSeq</c>: where the gateway resumed the connection (null: none said).</summary>
@@ -60,6 +64,6 @@ public sealed class DeviceConnection(int number, string gateway, long? ack, Date
 
     /// <summary>One line, times in seconds since <paramref name="start"/>.</summary>
     public string Describe(DateTime start) => string.Create(CultureInfo.InvariantCulture,
-        $"#{Number} {Gateway} ack={Ack?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(AckSeq is { } resumed ? $" ackSeq={resumed}" : "")} {(Connecting - start).TotalSeconds:0.000}/{(Opened - start).TotalSeconds:0.000}-{((Closed ?? DateTime.UtcNow) - start).TotalSeconds:0.000}s {End}: "
+        $"#{Number} {Gateway} ack={Ack?.ToString(CultureInfo.InvariantCulture) ?? "-"}{(AckSeq is { } resumed ? $" ackSeq={resumed}" : "")} {(Connecting - start).TotalSeconds:0.000}/{(Opened - start).TotalSeconds:0.000}-{((Closed ?? DateTime.UtcNow) - start).TotalSeconds:0.000}s {End}{(FaultAt is { } fault ? $" (from {(fault - start).TotalSeconds:0.000}s)" : "")}: "
         + $"processed {Processed} ({First}..{Last}), {FromQueue} from queue, {Dropped} dropped as seen, {Unread} unread, {Acks} acks{(Greeted ? "" : ", never greeted")}");
 }

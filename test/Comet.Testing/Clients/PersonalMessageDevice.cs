@@ -224,6 +224,7 @@ public sealed class PersonalMessageDevice(string name, long userId, string hash,
             1 => ConnectionEnd.HalfOpen,
             _ => ConnectionEnd.CleanClose,
         };
+        connection.FaultAt = DateTime.UtcNow;
         if (fault == ConnectionEnd.Reset)
         {
             link.Reset();
