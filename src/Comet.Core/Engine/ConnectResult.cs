@@ -12,6 +12,13 @@ public sealed record ConnectResult(bool Accepted, IReadOnlyList<QueuedMessage> Q
     /// the first message it gets).</summary>
     public long ResumedAfter { get; init; }
 
+    /// <summary>
+    /// Personal messages up to this seq were sent before the connection registered (or, for a client that
+    /// acknowledges, are before where it resumes): what of them reaches it live (a node hands a user's
+    /// messages to every local connection of the user) is not for it. 0: no bound.
+    /// </summary>
+    public long LiveAfter { get; init; }
+
     /// <summary>For a resuming client: the seqs after its own that the window no longer holds.</summary>
     public SeqRange? Missed { get; init; }
 

@@ -13,7 +13,8 @@
 --       resumes after ('' when it does not acknowledge), 9 now (unix ms), 10 window age ms,
 --       11 window length, 12 most holds, 13 the queue's TTL ms
 -- Returns {1, online published (0/1), resumed after, first missed seq, last missed seq, entries...} when
--- accepted (entries oldest first; the last three 0 when they do not apply), {0} when the limit is reached.
+-- accepted (entries oldest first; without acknowledgements "resumed after" is the user's seq now, what
+-- was sent before the connection; the missed seqs 0 when they do not apply), {0} when the limit is reached.
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current == ARGV[2] then
   return {1, 0, 0, 0, 0}
@@ -95,7 +96,10 @@ if acknowledges then
   if not node_had then
     redis.call('HSET', KEYS[2], cursor, seq)
   end
-elseif not node_had then
+else
+  result[3] = seq
+end
+if not acknowledges and not node_had then
   local ack = tonumber(redis.call('HGET', KEYS[2], 'ack') or '0')
   if seq > ack then
     for _, entry in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ack, seq)) do

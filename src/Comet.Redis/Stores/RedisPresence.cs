@@ -61,6 +61,7 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                     return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList())
                     {
                         ResumedAfter = resume.After,
+                        LiveAfter = resume.After,
                         Missed = resume.Missed,
                     };
                 }
@@ -237,7 +238,8 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
     /// <summary>Where connect.lua's reply lists the entries (after the flags and the resume fields).</summary>
     private const int FirstEntry = 5;
 
-    /// <summary>What connect.lua says about a connection that acknowledges: the seq it resumes after and what it missed.</summary>
+    /// <summary>What connect.lua says about a connection: the seq it resumes after (without acknowledgements:
+    /// the user's seq when it registered) and, when it acknowledges, what it missed.</summary>
     private readonly record struct Resume(long After, SeqRange? Missed);
 
     /// <summary>The entries not older than the offline queue's time to live.</summary>

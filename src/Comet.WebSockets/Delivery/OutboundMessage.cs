@@ -42,6 +42,9 @@ public sealed class OutboundMessage
     /// <summary>Bytes already encoded for one connection's mode (answers, errors, serverInfo).</summary>
     public static OutboundMessage Encoded(byte[] bytes) => new(null, bytes, bytes, 0);
 
+    /// <summary>A personal message's seq; 0 for everything else.</summary>
+    public long Seq => _message?.Seq ?? 0;
+
     /// <summary>The message as a connection that wants this encoding receives it.</summary>
     public ReadOnlyMemory<byte> GetBytes(MessageEncoding encoding) => encoding switch
     {

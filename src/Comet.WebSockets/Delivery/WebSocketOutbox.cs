@@ -28,6 +28,7 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     private CloseRequest? _closeRequest;
     private bool _completed;
     private long _queuedBytes;
+    private long _personalSentBefore;
 
     /// <param name="record">The client as the cluster knows it (logs name it).</param>
     /// <param name="encoding">How the client wants node messages written.</param>
@@ -114,8 +115,19 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     /// <inheritdoc />
     public void Close(CloseReason reason) => RequestClose(CloseRequest.For(reason));
 
+    /// <summary>Personal messages up to this seq were sent before the connection registered (ConnectResult.LiveAfter):
+    /// those the node hands it live are dropped, held ones included. Set before <see cref="OpenGate"/>.</summary>
+    public void DropPersonalUpTo(long seq) => Volatile.Write(ref _personalSentBefore, seq);
+
+    private bool IsSentBefore(OutboundMessage message) => message.Seq > 0 && message.Seq <= Volatile.Read(ref _personalSentBefore);
+
     private bool TryEnqueue(OutboundMessage message, bool signal)
     {
+        if (IsSentBefore(message))
+        {
+            // Not for this connection; for the node it counts as handed on, as to the user's other connections.
+            return true;
+        }
         // Encoded here, once per message and mode, so that the queue is counted in the bytes it will send.
         var size = message.GetBytes(Encoding).Length;
         bool queued;
@@ -175,6 +187,11 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
             }
             foreach (var message in _held)
             {
+                if (IsSentBefore(message))
+                {
+                    Interlocked.Add(ref _queuedBytes, -message.GetBytes(Encoding).Length);
+                    continue;
+                }
                 if (!_queue.Writer.TryWrite(message))
                 {
                     overflow = true;
