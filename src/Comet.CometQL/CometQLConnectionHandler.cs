@@ -13,8 +13,8 @@ using Microsoft.Extensions.Options;
 namespace Comet.CometQL;
 
 /// <summary>
-/// Kestrel's entry point for the CometQL port: admits the connection (node and per-address limits,
-/// blocked addresses, drain), then runs one <see cref="CometQLSession"/> on it.
+/// Kestrel's entry point for the CometQL port: admits the connection (node and per-address limits, the
+/// descriptors shared with WebSockets, blocked addresses, drain), then runs one <see cref="CometQLSession"/> on it.
 /// </summary>
 public sealed class CometQLConnectionHandler : ConnectionHandler
 {
@@ -74,6 +74,8 @@ public sealed class CometQLConnectionHandler : ConnectionHandler
         var (error, reason) = admission switch
         {
             Admission.NodeFull => (CometQLErrors.TooManyConnections, "node_limit"),
+            // The same answer as a full node: to a backend (and its pool's retry) both mean "not now, maybe elsewhere".
+            Admission.DescriptorsTaken => (CometQLErrors.TooManyConnections, "descriptor_limit"),
             Admission.AddressFull => (CometQLErrors.TooManyConnectionsFromAddress(address), "address_limit"),
             Admission.AddressBlocked => (CometQLErrors.HostBlocked(address), "address_blocked"),
             _ => (CometQLErrors.ServerShutdown, "draining"),

@@ -23,7 +23,7 @@ internal sealed class CometQLInstruments
         _loginFailures = meter.CreateCounter<long>("comet.cometql.login.failures", description: "Failed CometQL logins (wrong key or login name).");
         _loginTimeouts = meter.CreateCounter<long>("comet.cometql.login.timeouts", description: "CometQL connections closed because the login did not finish in time.");
         _rejected = meter.CreateCounter<long>("comet.cometql.connections.rejected",
-            description: "CometQL connections refused before the greeting, by reason (node_limit, address_limit, address_blocked, draining) or at login (tls_required).");
+            description: "CometQL connections refused before the greeting, by reason (node_limit, descriptor_limit, address_limit, address_blocked, draining) or at login (tls_required).");
         meter.CreateObservableGauge("comet.cometql.blocked_addresses", () => failedLogins.BlockedCount,
             description: "Client addresses refused now because of too many failed CometQL logins.");
     }

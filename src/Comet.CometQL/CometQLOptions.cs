@@ -41,8 +41,9 @@ public sealed class CometQLOptions
     public bool TypedIntegerColumns { get; set; } = true;
 
     /// <summary>Open CometQL connections this node accepts; beyond it a client gets "Too many connections".
-    /// Backends hold a few pooled connections each (MySQL's own default is 151); every one takes a file
-    /// descriptor that WebSockets cannot use, so the default stays well under any open-file limit.</summary>
+    /// Backends hold a few pooled connections each (MySQL's own default is 151). Each open one takes a file
+    /// descriptor from the pool WebSocket connections share (Comet.Core DescriptorPool), and gets the same
+    /// error when that pool is empty; descriptors it does not hold stay free for WebSockets.</summary>
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 1_000;
 

@@ -1,3 +1,4 @@
+using Comet.Core.Descriptors;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
 using Comet.Core.Memory;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace Comet.Core;
 
-/// <summary>Registers what every gateway needs: options, keys, metrics. The node (Comet.Node) starts the engine.</summary>
+/// <summary>Registers what every gateway needs: options, keys, metrics, the connections' descriptor pool. The node (Comet.Node) starts the engine.</summary>
 public static class CometCoreServiceCollectionExtensions
 {
     /// <summary>Adds the core services. Register an engine with <see cref="AddMemoryEngine"/> or the Redis one.</summary>
@@ -32,6 +33,8 @@ public static class CometCoreServiceCollectionExtensions
         services.TryAddSingleton<CometMetrics>();
         services.TryAddSingleton<DevKeyProvider>();
         services.TryAddSingleton<CometJwtValidator>();
+        // One pool for the WebSocket and CometQL connections (both transports take from it).
+        services.TryAddSingleton(_ => new DescriptorPool(DescriptorLimit.SoftLimit()));
         return services;
     }
 

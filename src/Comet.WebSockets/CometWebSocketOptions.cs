@@ -52,9 +52,10 @@ public sealed class CometWebSocketOptions
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>WebSocket connections this node accepts at once; one more gets HTTP 503 with Retry-After
-    /// before the upgrade (the load balancer or client tries another node). Unset: what the process's
-    /// open-file limit allows after the gateway's own descriptors and the CometQL connections
-    /// (Admission/ConnectionCapacity); 50,000 where that limit is unknown.</summary>
+    /// before the upgrade (the load balancer or client tries another node). Either way a connection also
+    /// needs a descriptor from the pool it shares with CometQL connections (the open-file limit less the
+    /// gateway's own, Comet.Core DescriptorPool). Unset: the whole pool (Admission/ConnectionCapacity);
+    /// 50,000 where the open-file limit is unknown.</summary>
     [Range(1, 10_000_000)]
     public int? MaxConnections { get; set; }
 

@@ -5,6 +5,8 @@ internal enum Admission
 {
     Accepted,
     NodeFull,
+    /// <summary>The descriptors shared with WebSocket connections are taken (<see cref="Comet.Core.Descriptors.DescriptorPool"/>).</summary>
+    DescriptorsTaken,
     AddressFull,
     AddressBlocked,
     Draining,

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
+using Comet.Core.Descriptors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +7,8 @@ namespace Comet.WebSockets.Admission;
 
 /// <summary>
 /// Decides, before the upgrade, whether this node takes a new WebSocket connection: not while it
-/// drains, not beyond <c>MaxConnections</c> (<see cref="ConnectionCapacity"/>), not faster than <c>NewConnectionsPerIp</c> per address.
+/// drains, not beyond <c>MaxConnections</c> (<see cref="ConnectionCapacity"/>), not when the descriptors it shares
+/// with CometQL are taken (<see cref="DescriptorPool"/>), not faster than <c>NewConnectionsPerIp</c> per address.
 /// A refusal is an ordinary HTTP answer (503 or 429 with Retry-After), so it costs no WebSocket.
 /// </summary>
 internal sealed partial class WebSocketAdmission
@@ -19,24 +20,28 @@ internal sealed partial class WebSocketAdmission
     private const int NodeFullRetryAfterSeconds = 5;
 
     private readonly int _maxConnections;
+    private readonly DescriptorPool _descriptors;
     private readonly AddressRateLimiter _addresses;
     private readonly WebSocketLimitMetrics _metrics;
     private readonly string _addressRateMessage;
+    private readonly string _nodeFullMessage;
     private int _open;
     private volatile bool _draining;
 
     public WebSocketAdmission(IOptions<CometWebSocketOptions> options, TimeProvider time, WebSocketLimitMetrics metrics,
-        IConfiguration configuration, ILogger<WebSocketAdmission> logger)
+        DescriptorPool descriptors, ILogger<WebSocketAdmission> logger)
     {
         var value = options.Value;
-        var cometQL = configuration.GetValue(ConnectionCapacity.CometQLMaxConnectionsKey, ConnectionCapacity.CometQLMaxConnectionsDefault);
-        Capacity = ConnectionCapacity.Resolve(value.MaxConnections, cometQL, DescriptorLimit.SoftLimit());
+        Capacity = ConnectionCapacity.Resolve(value.MaxConnections, descriptors.Size);
         _maxConnections = Capacity.MaxConnections;
-        LogCapacity(logger, Capacity, cometQL);
+        _descriptors = descriptors;
+        LogCapacity(logger, Capacity, descriptors.OpenFileLimit);
         _addresses = new AddressRateLimiter(value.NewConnectionsPerIp, value.NewConnectionsPerIpPeriod, MaxTrackedAddresses, time);
         _metrics = metrics;
         _addressRateMessage = string.Create(CultureInfo.InvariantCulture,
             $"Too many new connections from this address: at most {value.NewConnectionsPerIp} per {value.NewConnectionsPerIpPeriod}.");
+        _nodeFullMessage = string.Create(CultureInfo.InvariantCulture,
+            $"The server is full: at most {_maxConnections} connections; connect again later.");
     }
 
     /// <summary>The connections this node admits at most, and where that number came from.</summary>
@@ -62,13 +67,18 @@ internal sealed partial class WebSocketAdmission
         if (Interlocked.Increment(ref _open) > _maxConnections)
         {
             Interlocked.Decrement(ref _open);
+            return Refuse(new AdmissionRefusal(503, NodeFullRetryAfterSeconds, _nodeFullMessage, "node_full"), out refusal);
+        }
+        if (!_descriptors.TryTake())
+        {
+            Interlocked.Decrement(ref _open);
             return Refuse(new AdmissionRefusal(503, NodeFullRetryAfterSeconds,
-                string.Create(CultureInfo.InvariantCulture, $"The server is full: at most {_maxConnections} connections; connect again later."),
-                "node_full"), out refusal);
+                "The server is full: no file descriptors left for new connections; connect again later.",
+                "descriptor_limit"), out refusal);
         }
         if (!_addresses.TryAcquire(address, out var retryAfter))
         {
-            Interlocked.Decrement(ref _open);
+            Release();
             return Refuse(new AdmissionRefusal(429, (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds)), _addressRateMessage, "address_rate"),
                 out refusal);
         }
@@ -77,7 +87,11 @@ internal sealed partial class WebSocketAdmission
     }
 
     /// <summary>Ends an admitted connection.</summary>
-    public void Release() => Interlocked.Decrement(ref _open);
+    public void Release()
+    {
+        _descriptors.Return();
+        Interlocked.Decrement(ref _open);
+    }
 
     private bool Refuse(AdmissionRefusal why, out AdmissionRefusal refusal)
     {
@@ -86,31 +100,22 @@ internal sealed partial class WebSocketAdmission
         return false;
     }
 
-    private static void LogCapacity(ILogger logger, ConnectionCapacity capacity, int cometQL)
+    private static void LogCapacity(ILogger logger, ConnectionCapacity capacity, long? openFileLimit)
     {
-        LogMaxConnections(logger, capacity.MaxConnections, capacity.Source, capacity.DescriptorLimit, ConnectionCapacity.ProcessDescriptors, cometQL);
+        LogMaxConnections(logger, capacity.MaxConnections, capacity.Source, openFileLimit, DescriptorPool.ProcessDescriptors, capacity.PoolSize);
         if (capacity.ExceedsDescriptors)
         {
-            LogExceedsDescriptors(logger, capacity.MaxConnections, capacity.DescriptorLimit, capacity.DescriptorAllows);
-        }
-        if (capacity.CometQLSqueezed)
-        {
-            LogCometQLSqueezed(logger, cometQL, capacity.DescriptorLimit);
+            LogExceedsDescriptors(logger, capacity.MaxConnections, openFileLimit, capacity.PoolSize);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WebSocket connections admitted: at most {MaxConnections} ({Source}; "
-        + "file descriptors: limit {DescriptorLimit}, {ProcessDescriptors} kept for the process, {CometQLConnections} for CometQL)")]
+        + "file descriptors: limit {DescriptorLimit}, {ProcessDescriptors} kept for the process, {PoolSize} shared by WebSocket and CometQL connections)")]
     private static partial void LogMaxConnections(ILogger logger, int maxConnections, string source, long? descriptorLimit,
-        int processDescriptors, int cometQLConnections);
+        int processDescriptors, int? poolSize);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Comet:WebSocket:MaxConnections {MaxConnections} exceeds what the open-file limit "
-        + "{DescriptorLimit} allows ({DescriptorAllows}): past it accept fails and connections time out instead of getting 503. "
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Comet:WebSocket:MaxConnections {MaxConnections} exceeds the {PoolSize} descriptors "
+        + "the open-file limit {DescriptorLimit} leaves for connections: upgrades past them get 503 before the setting is reached. "
         + "Raise the limit (ulimit -n / LimitNOFILE) or lower the setting")]
-    private static partial void LogExceedsDescriptors(ILogger logger, int maxConnections, long? descriptorLimit, int descriptorAllows);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Comet:CometQL:MaxConnections {CometQLConnections} takes more than half of the "
-        + "open-file limit {DescriptorLimit}: WebSockets get half of it and CometQL may run out of descriptors at its maximum. "
-        + "Raise the limit or lower Comet:CometQL:MaxConnections to what the backends open")]
-    private static partial void LogCometQLSqueezed(ILogger logger, int cometQLConnections, long? descriptorLimit);
+    private static partial void LogExceedsDescriptors(ILogger logger, int maxConnections, long? descriptorLimit, int? poolSize);
 }

@@ -16,7 +16,7 @@ internal sealed class WebSocketLimitMetrics
     {
         var meter = meterFactory.Create(CometMetrics.MeterName);
         _refused = meter.CreateCounter<long>("comet.websocket.refused",
-            description: "WebSocket upgrades refused before the upgrade, by reason: draining, node_full (503), address_rate (429).");
+            description: "WebSocket upgrades refused before the upgrade, by reason: draining, node_full, descriptor_limit (503), address_rate (429).");
         _commandsRejected = meter.CreateCounter<long>("comet.websocket.commands_rejected",
             description: "Client commands ignored because the connection exceeded its command rate.");
         _commandAbuseDisconnects = meter.CreateCounter<long>("comet.websocket.command_abuse_disconnects",

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Comet.WebSockets.Admission;
+namespace Comet.Core.Descriptors;
 
 /// <summary>The process's open-file limit (RLIMIT_NOFILE soft limit), read with getrlimit on Linux.</summary>
-internal static class DescriptorLimit
+public static class DescriptorLimit
 {
     private const int RlimitNoFile = 7; // RLIMIT_NOFILE on Linux (x86-64, arm64, arm)
     private const ulong Infinity = ulong.MaxValue; // RLIM_INFINITY
