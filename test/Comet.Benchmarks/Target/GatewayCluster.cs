@@ -69,9 +69,6 @@ internal sealed class GatewayCluster : IAsyncDisposable
         try
         {
             var settings = new Dictionary<string, string>(spec.Settings, StringComparer.Ordinal);
-            // The tool opens a few CometQL connections; the default 1,000 would keep 744 more from a 20,000-file
-            // limit from the WebSockets (Comet:WebSocket:MaxConnections derives from it). --set overrides.
-            settings.TryAdd("Comet:CometQL:MaxConnections", "256");
             if (spec.Topology is { } topology)
             {
                 cluster._topology = topology switch
