@@ -15,8 +15,8 @@ namespace Comet.Gateway.Tests;
 public sealed class DescriptorLimitTests
 {
     private const int FileLimit = 600;
-    // 600 - 320 kept for the process (Comet.Core DescriptorPool).
-    private const int Pool = 280;
+    // 600 - 400 kept for the process (Comet.Core DescriptorPool).
+    private const int Pool = 200;
     private const int Beyond = 20;
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class ConnectionCapacityTests
     [Theory]
     [InlineData(20_000)]    // these machines (and many CI runners)
     [InlineData(1_048_576)] // a container's usual limit
-    public void Unset_it_is_the_whole_pool_whatever_CometQL_may_open(long descriptorLimit)
+    public void The_defaults_are_quiet_and_take_the_whole_pool_on_a_20000_file_machine_and_in_a_1M_file_container(long descriptorLimit)
     {
         var pool = new DescriptorPool(descriptorLimit);
         var capacity = ConnectionCapacity.Resolve(configured: null, pool.Size);
