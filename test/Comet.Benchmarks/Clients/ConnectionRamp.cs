@@ -7,13 +7,15 @@ namespace Comet.Benchmarks.Clients;
 /// Opens many WebSocket connections with a bounded number in flight and reports how fast. A
 /// connection counts when its serverInfo message arrived. Failures are counted, not fatal; the first
 /// error is kept so a result table can say why. With <c>firstMessage</c> each client sends it (a
-/// subscription) right after serverInfo, as part of connecting.
+/// subscription) right after serverInfo, as part of connecting; <c>opened</c> is then called with the client
+/// (e.g. to start reading it at once, so that it answers the server's pings during a long ramp).
 /// </summary>
 internal static class ConnectionRamp
 {
     public static async Task<RampResult> OpenAsync(
         IReadOnlyList<IPEndPoint> servers, LoopbackSources sources, int count, int concurrency,
-        Func<int, string> pathFor, CancellationToken cancellationToken, Func<int, string>? firstMessage = null)
+        Func<int, string> pathFor, CancellationToken cancellationToken, Func<int, string>? firstMessage = null,
+        Action<WsClient>? opened = null)
     {
         var clients = new WsClient?[count];
         var failures = 0;
@@ -35,6 +37,7 @@ internal static class ConnectionRamp
                         // Part of connecting, as a browser subscribes right after onopen.
                         await client.SendTextAsync(firstMessage(i), timeout.Token);
                     }
+                    opened?.Invoke(client);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {

@@ -26,7 +26,7 @@ internal static class ConnectScenario
 
         var table = new ResultTable(
             $"connect: ramp with {common.Concurrency} in flight, {(pipes > 0 ? $"each subscribed to 1 of {pipes} pipes" : "not subscribed")}, {idleSeconds:0} s idle, {churnSeconds:0} s churn with {churnWorkers} workers",
-            "engine", "opened", "failed", "connect/s", "ramp gw CPU %", "ramp gw µs/conn", "ramp redis CPU %", "gw RSS before MiB", "gw RSS after MiB", "RSS KB/conn",
+            "engine", "opened", "failed", "held", "connect/s", "ramp gw CPU %", "ramp gw µs/conn", "ramp redis CPU %", "gw RSS before MiB", "gw RSS after MiB", "RSS KB/conn",
             "kernel TCP KB/conn", "slab KB/conn", "idle gw CPU %", "churn cycles/s", "churn failed", "churn gw CPU %", "churn gw µs/cycle", "gen CPU %");
         foreach (var count in counts)
         {
@@ -36,6 +36,7 @@ internal static class ConnectScenario
                     TimeSpan.FromSeconds(idleSeconds), TimeSpan.FromSeconds(churnSeconds), churnWorkers, table, cancellationToken));
             }
         }
+        table.Note("held = connections still open after the idle wait (their receive loop has not seen a close or a reset).");
         table.Note("RSS KB/conn = (gateway RSS after the ramp and idle wait - RSS before) / opened connections.");
         table.Note("kernel TCP KB/conn = growth of TCP buffer pages in /proc/net/sockstat / opened; it counts both ends (client and server socket are in this kernel).");
         table.Note("slab KB/conn = growth of Slab in /proc/meminfo / opened, both ends; other processes on the machine make it noisy.");
@@ -58,16 +59,14 @@ internal static class ConnectScenario
         await using var loops = new ReceiveLoops();
 
         var rampWindow = ResourceWindow.Begin(cluster);
+        // Each client reads from the moment it is open: a client that did not answer the server's pings during a
+        // ramp longer than KeepAliveInterval + KeepAliveTimeout (35 s) would be closed as a dead peer.
         var ramp = await ConnectionRamp.OpenAsync(cluster.WebSocketEndpoints, common.Sources, count, common.Concurrency,
-            CometUrls.Anonymous, cancellationToken, Subscription(pipes));
+            CometUrls.Anonymous, cancellationToken, Subscription(pipes), client => loops.Start(client, recorder));
         var rampUse = rampWindow.End();
         var clients = ramp.Clients;
         try
         {
-            foreach (var client in ramp.Live)
-            {
-                loops.Start(client, recorder);
-            }
             if (ramp.Failures > 0)
             {
                 table.Note($"{count} connections: {ramp.Failures} failed ({ramp.FirstError}).");
@@ -77,6 +76,7 @@ internal static class ConnectScenario
             var idleWindow = ResourceWindow.Begin(cluster);
             await Task.Delay(idle, cancellationToken);
             var idleUse = idleWindow.End();
+            var held = loops.Running;
             var rssAfter = SumRss(cluster);
             var kernelAfter = KernelMemory.Read();
             var opened = Math.Max(1, ramp.Opened);
@@ -87,7 +87,7 @@ internal static class ConnectScenario
             {
                 table.Note($"{count} connections, churn: first failure: {churnError}");
             }
-            table.Add(cluster.Engine, ramp.Opened, ramp.Failures, ramp.PerSecond, rampUse.GatewayCpu,
+            table.Add(cluster.Engine, ramp.Opened, ramp.Failures, held, ramp.PerSecond, rampUse.GatewayCpu,
                 ResultTable.MicrosPerOperation(rampUse.GatewayCpu, ramp.PerSecond), rampUse.RedisCpu,
                 rssBefore / 1048576.0, rssAfter / 1048576.0,
                 gatewayPid is null ? double.NaN : (rssAfter - rssBefore) / 1024.0 / opened,
