@@ -45,7 +45,8 @@ end
 
 -- Removes personal messages nobody needs any more: at or below the queue's ack and every node's
 -- cursor (taken), and below every hold of the resend window. With now (unix ms), closed holds older
--- than age (ms) expire and the window keeps at most len taken messages. Returns the taken mark.
+-- than age (ms) expire and the window keeps at most len taken messages. Returns the taken mark, and
+-- the lowest hold (nil when no connection holds the window).
 local function trim_delivered(mq, mz, now, age, len)
   local fields = redis.call('HGETALL', mq)
   local low = tonumber(redis.call('HGET', mq, 'ack') or '0')
@@ -79,7 +80,7 @@ local function trim_delivered(mq, mz, now, age, len)
       redis.call('ZREMRANGEBYRANK', mz, 0, kept - len - 1)
     end
   end
-  return low
+  return low, held
 end
 
 -- Closes a connection's hold (if it has one): the window keeps its part for age from now.
