@@ -42,6 +42,7 @@ internal sealed class ProxyProtocolMiddleware(
                 instruments.Refused(port, failure.Value.Reason);
                 ProxyProtocolLog.Refused(logger, port, peer, failure.Value.Message);
                 await refusal(connection.Transport.Output, failure.Value.Message);
+                await ProxyRefusals.DrainAsync(connection.Transport.Input);
             }
             return;
         }

@@ -20,4 +20,37 @@ public static class ProxyRefusals
         await output.WriteAsync(head);
         await output.WriteAsync(body);
     }
+
+    /// <summary>How long a refused peer's late bytes are read and dropped before the connection closes.</summary>
+    public static readonly TimeSpan DrainTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Reads and drops what a refused peer still sends, for <see cref="DrainTime"/> or until it closes:
+    /// closing a socket that still has unread bytes (the rest of the peer's request, arriving just after
+    /// the refusal) makes the kernel send a reset instead of what it has not sent yet, so the refusal can
+    /// be lost (seen once in the compose test: an empty answer). It also gives the transport time to send
+    /// the refusal before the connection is torn down. Call it after the refusal was flushed.
+    /// </summary>
+    public static async ValueTask DrainAsync(PipeReader input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using var timeout = new CancellationTokenSource(DrainTime);
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(timeout.Token);
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException
+            or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+        {
+            // The time is up, or the peer is gone: either way the connection may close now.
+        }
+    }
 }

@@ -63,6 +63,7 @@ internal sealed partial class DirectUpgradeMiddleware(
         try
         {
             await ProxyRefusals.WriteHttpAsync(connection.Transport.Output, message);
+            await ProxyRefusals.DrainAsync(connection.Transport.Input);
         }
         catch (Exception exception) when (exception is IOException or ConnectionAbortedException or InvalidOperationException)
         {
