@@ -8,16 +8,13 @@ namespace Comet.Core.Engine;
 /// client that acknowledges, also what it resumes (delivered messages after its seq), in seq order.</param>
 public sealed record ConnectResult(bool Accepted, IReadOnlyList<QueuedMessage> QueuedMessages)
 {
-    /// <summary>For a client that acknowledges: the seq it resumes after (what it sent, or the seq just before
-    /// the first message it gets).</summary>
-    public long ResumedAfter { get; init; }
-
     /// <summary>
-    /// Personal messages up to this seq were sent before the connection registered (or, for a client that
-    /// acknowledges, are before where it resumes): what of them reaches it live (a node hands a user's
-    /// messages to every local connection of the user) is not for it. 0: no bound.
+    /// The seq the connection starts after. For a client that acknowledges it is where it resumes (what it
+    /// sent, or the seq just before the first message it gets), and the client is told it; for another,
+    /// the user's seq when it registered. Either way, personal messages up to it that reach the connection
+    /// live (a node hands a user's messages to every local connection of the user) are not for it. 0: no bound.
     /// </summary>
-    public long LiveAfter { get; init; }
+    public long ResumedAfter { get; init; }
 
     /// <summary>For a resuming client: the seqs after its own that the window no longer holds.</summary>
     public SeqRange? Missed { get; init; }

@@ -47,7 +47,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
             {
                 user.Window.Add(message);
             }
-            return Task.FromResult(new ConnectResult(true, queued) { LiveAfter = user.LastSeq });
+            return Task.FromResult(new ConnectResult(true, queued) { ResumedAfter = user.LastSeq });
         }
         finally
         {
@@ -218,7 +218,7 @@ internal sealed class MemoryPresence(MemoryState state, MemoryMessageBus bus) : 
         {
             user.Window.Add(message);
         }
-        return new ConnectResult(true, messages) { ResumedAfter = resumedAfter, LiveAfter = resumedAfter, Missed = missed };
+        return new ConnectResult(true, messages) { ResumedAfter = resumedAfter, Missed = missed };
     }
 
     /// <summary>Holds one user's window keeps: room for every open connection and three closed ones each.</summary>

@@ -36,7 +36,6 @@ if acknowledges then
   -- Seqs start now if the user has none, so that even a connection before any message knows where it
   -- resumes; the state then expires like one a message made.
   if redis.call('HSETNX', KEYS[2], 'seq', now - 1) == 1 then
-    redis.call('HSET', KEYS[2], 'ack', now - 1)
     seq = now - 1
   end
   if redis.call('PTTL', KEYS[2]) < 0 then

@@ -61,7 +61,6 @@ internal sealed class RedisPresence(NodeContext context) : IPresence
                     return new ConnectResult(true, Fresh(entries).Select(e => e.Message).ToList())
                     {
                         ResumedAfter = resume.After,
-                        LiveAfter = resume.After,
                         Missed = resume.Missed,
                     };
                 }

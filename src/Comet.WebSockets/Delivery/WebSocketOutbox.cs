@@ -115,7 +115,7 @@ internal sealed class WebSocketOutbox : IClientOutbox, IDisposable
     /// <inheritdoc />
     public void Close(CloseReason reason) => RequestClose(CloseRequest.For(reason));
 
-    /// <summary>Personal messages up to this seq were sent before the connection registered (ConnectResult.LiveAfter):
+    /// <summary>Personal messages up to this seq were sent before the connection registered (ConnectResult.ResumedAfter):
     /// those the node hands it live are dropped, held ones included. Set before <see cref="OpenGate"/>.</summary>
     public void DropPersonalUpTo(long seq) => Volatile.Write(ref _personalSentBefore, seq);
 

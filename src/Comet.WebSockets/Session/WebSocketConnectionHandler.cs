@@ -174,7 +174,7 @@ internal sealed partial class WebSocketConnectionHandler(
             await RefuseStorageUnavailableAsync(socket, outbox.Compat);
             return false;
         }
-        outbox.DropPersonalUpTo(result.LiveAfter);
+        outbox.DropPersonalUpTo(result.ResumedAfter);
         if (admission.IsDraining)
         {
             // Admitted just before the drain began, connected after it closed the others.
