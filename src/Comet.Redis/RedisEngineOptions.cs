@@ -57,6 +57,12 @@ public sealed class RedisEngineOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Runs the engine's scripts (every publish, personal message, connect and subscribe) on its own
+    /// connections, one per master, that write from the calling thread and complete on the socket
+    /// engine's thread; false sends them through StackExchange.Redis like every other command. Not used
+    /// with <c>ssl=true</c> (docs/redis.md, "Direct connections").</summary>
+    public bool DirectScripts { get; set; } = true;
+
     /// <summary>Pub/sub messages waiting for local delivery; beyond it the oldest broadcasts are dropped.</summary>
     [Range(1000, 10_000_000)]
     public int DeliveryQueueLength { get; set; } = 100_000;

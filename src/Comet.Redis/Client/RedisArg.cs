@@ -35,6 +35,23 @@ internal readonly struct RedisArg
         _ => _integer,
     };
 
+    /// <summary>Writes the argument as one bulk string of a command.</summary>
+    internal void WriteTo(Direct.RespWriter writer)
+    {
+        switch (_reference)
+        {
+            case string text:
+                writer.Bulk(text);
+                break;
+            case byte[] bytes:
+                writer.Bulk(bytes);
+                break;
+            default:
+                writer.Bulk(_integer);
+                break;
+        }
+    }
+
     public override string ToString() => _reference switch
     {
         string text => text,

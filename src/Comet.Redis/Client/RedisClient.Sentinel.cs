@@ -32,9 +32,9 @@ internal sealed partial class RedisClient
     /// 100 ms or more before), so a write confirmed before the announcement arrives here was already on
     /// the replica being promoted; the race left is that tick against a loopback message.
     /// </summary>
-    private async Task ConfirmReplicatedAsync(IConnectionMultiplexer written, string key)
+    private async Task ConfirmReplicatedAsync(IConnectionMultiplexer written, string key, Direct.DirectConnection? direct = null)
     {
-        await _replicas.WaitAsync(written, key).ConfigureAwait(false);
+        await _replicas.WaitAsync(written, key, direct).ConfigureAwait(false);
         if (written != _link.Multiplexer || written == _beingReplaced)
         {
             throw new NotReplicatedException("The master is being replaced (a Sentinel failover); the write may still be delivered.");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
+using Comet.Redis.Client.Direct;
 using Comet.Redis.Scripts;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -27,6 +28,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
     private readonly ReplicaBarrier _replicas;
     private readonly ILogger _logger;
     private readonly CometMetrics? _metrics;
+    private readonly DirectConnections? _direct;
     private volatile RedisLink _link;
 
     private RedisClient(RedisLink link, ConfigurationOptions configuration, SentinelWatch? sentinel, RedisEngineOptions options, ILogger logger, CometMetrics? metrics)
@@ -40,8 +42,13 @@ internal sealed partial class RedisClient : IAsyncDisposable
         _topology = new TopologyRefresher(() => _link.Multiplexer, logger);
         _replicas = new ReplicaBarrier(() => _link.Multiplexer, options.DurableReplicas, options.DurableTimeout, logger);
         _pipeline = BuildPipeline(options.OperationTimeout, _topology);
+        _direct = DirectConnectionsFor(configuration, options, logger);
         Watch(link.Multiplexer);
         TopologyChanged += _replicas.Forget;
+        if (_direct is not null)
+        {
+            TopologyChanged += _direct.RetireAll;
+        }
         if (sentinel is not null)
         {
             sentinel.MasterSwitched += master => _ = FollowSentinelsQuietlyAsync(master);
@@ -83,11 +90,14 @@ internal sealed partial class RedisClient : IAsyncDisposable
     {
         await FollowSentinelsQuietlyAsync(announced: null).ConfigureAwait(false);
         await _replicas.RefreshAsync().ConfigureAwait(false);
+        _direct?.CloseIdleRetired();
     }
 
     /// <summary>Runs a script by SHA1, loading it by text when Redis does not know it (first use, restart, failover).</summary>
     public Task<RedisReply> EvalAsync(RedisScript script, string[] keys, RedisArg[] args) =>
-        RunAsync(database => EvalCoreAsync(database, script, keys, args), script.Name);
+        DirectFor(_link, keys) is { } direct
+            ? EvalDirectAsync(direct, script, keys, args, durable: false)
+            : EvalThroughLibraryAsync(script, keys, args);
 
     /// <summary>
     /// Runs a script, then waits until the master's replicas have it too (Redis WAIT, shared with
@@ -95,6 +105,14 @@ internal sealed partial class RedisClient : IAsyncDisposable
     /// or with durability turned off, it is <see cref="EvalAsync"/>.
     /// </summary>
     public Task<RedisReply> EvalDurableAsync(RedisScript script, string[] keys, RedisArg[] args) =>
+        DirectFor(_link, keys) is { } direct
+            ? EvalDirectAsync(direct, script, keys, args, durable: true)
+            : EvalDurableThroughLibraryAsync(script, keys, args);
+
+    private Task<RedisReply> EvalThroughLibraryAsync(RedisScript script, string[] keys, RedisArg[] args) =>
+        RunAsync(database => EvalCoreAsync(database, script, keys, args), script.Name);
+
+    private Task<RedisReply> EvalDurableThroughLibraryAsync(RedisScript script, string[] keys, RedisArg[] args) =>
         RunAsync(async database =>
         {
             var reply = await EvalCoreAsync(database, script, keys, args).ConfigureAwait(false);
@@ -134,6 +152,7 @@ internal sealed partial class RedisClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // Closing without waiting for replies: the engine has finished its work by now.
+        _direct?.Dispose();
         await _link.CloseAsync().ConfigureAwait(false);
         if (_sentinel is not null)
         {
@@ -158,19 +177,25 @@ internal sealed partial class RedisClient : IAsyncDisposable
         }
         catch (Exception e) when (RedisFailures.Classify(e) is var failure and not RedisFailure.None)
         {
-            var outcomeUnknown = failure == RedisFailure.OutcomeUnknown;
-            _metrics?.Error("redis", outcomeUnknown ? "outcome_unknown" : "unavailable");
-            CometTracing.Failed(span, e, "unavailable");
-            if (RedisFailures.MeansStaleTopology(e))
-            {
-                _topology.Request();
-            }
-            throw new StorageUnavailableException("The storage (Redis) is unavailable: " + e.Message, e, outcomeUnknown);
+            throw Unavailable(e, failure, span);
         }
         finally
         {
             _metrics?.RedisOperation(started);
         }
+    }
+
+    /// <summary>Counts and traces a storage failure, asks for a topology refresh when it says the view is stale, and says what the caller gets.</summary>
+    private StorageUnavailableException Unavailable(Exception e, RedisFailure failure, Activity? span)
+    {
+        var outcomeUnknown = failure == RedisFailure.OutcomeUnknown;
+        _metrics?.Error("redis", outcomeUnknown ? "outcome_unknown" : "unavailable");
+        CometTracing.Failed(span, e, "unavailable");
+        if (RedisFailures.MeansStaleTopology(e))
+        {
+            _topology.Request();
+        }
+        return new StorageUnavailableException("The storage (Redis) is unavailable: " + e.Message, e, outcomeUnknown);
     }
 
     private static async Task<RedisReply> EvalCoreAsync(IDatabaseAsync database, RedisScript script, string[] keys, RedisArg[] args)

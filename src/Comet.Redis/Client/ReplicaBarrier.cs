@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Comet.Redis.Client.Direct;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -25,20 +26,21 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
 {
     public static readonly TimeSpan LostReplicasWindow = TimeSpan.FromSeconds(10);
 
-    // Per multiplexer and master: a WAIT covers only the writes sent on its own connection.
-    private readonly ConcurrentDictionary<(IConnectionMultiplexer, EndPoint), ServerBarrier> _servers = new();
+    // Per connection (a multiplexer or a direct connection) and master: a WAIT covers only the writes sent on its own connection.
+    private readonly ConcurrentDictionary<(object Connection, EndPoint Master), ServerBarrier> _servers = new();
     private readonly ConcurrentDictionary<EndPoint, Master> _masters = new();
     private readonly long _timeoutMs = (long)timeout.TotalMilliseconds;
 
     /// <summary>Completes once enough replicas have everything <paramref name="written"/> sent to the master of
-    /// <paramref name="key"/>; throws <see cref="NotReplicatedException"/> when they do not confirm in time.</summary>
-    public async Task WaitAsync(IConnectionMultiplexer written, string key)
+    /// <paramref name="key"/> (or, with <paramref name="direct"/>, everything sent on that connection);
+    /// throws <see cref="NotReplicatedException"/> when they do not confirm in time.</summary>
+    public async Task WaitAsync(IConnectionMultiplexer written, string key, DirectConnection? direct = null)
     {
         if (required == 0)
         {
             return;
         }
-        var server = written.GetServer((RedisKey)key);
+        var server = direct is null ? written.GetServer((RedisKey)key) : written.GetServer(direct.EndPoint);
         var master = _masters.GetOrAdd(server.EndPoint, _ => new Master());
         if (!master.Known)
         {
@@ -48,7 +50,9 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
         var need = Math.Min(required, master.ReplicasToWaitFor(Environment.TickCount64));
         if (need > 0)
         {
-            await _servers.GetOrAdd((written, server.EndPoint), _ => new ServerBarrier(this)).JoinAsync(server, need).ConfigureAwait(false);
+            var barrier = _servers.GetOrAdd(((object?)direct ?? written, server.EndPoint),
+                static (_, state) => new ServerBarrier(state.owner, state.wait), (owner: this, wait: WaitCommand(server, direct)));
+            await barrier.JoinAsync(need).ConfigureAwait(false);
         }
     }
 
@@ -83,7 +87,19 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
         {
             master.Known = false;
         }
+        foreach (var (connection, endPoint) in _servers.Keys)
+        {
+            if (connection is DirectConnection { IsFailed: true })
+            {
+                _servers.TryRemove((connection, endPoint), out _);
+            }
+        }
     }
+
+    /// <summary>WAIT on the connection the writes went through: it covers only those.</summary>
+    private static Func<int, long, Task<long>> WaitCommand(IServer server, DirectConnection? direct) => direct is null
+        ? async (need, timeoutMs) => (long)await server.ExecuteAsync("WAIT", need, timeoutMs).ConfigureAwait(false)
+        : async (need, timeoutMs) => (long)(await direct.CommandAsync(["WAIT", need, timeoutMs], TimeSpan.FromMilliseconds(timeoutMs)).ConfigureAwait(false)).Value;
 
     private async Task CountReplicasAsync(IServer server)
     {
@@ -127,14 +143,14 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
 
     /// <summary>The WAITs of one master: at most one out at a time, the callers that arrive meanwhile
     /// wait for the next one (it is sent after their writes were answered, so it covers them).</summary>
-    private sealed class ServerBarrier(ReplicaBarrier owner)
+    private sealed class ServerBarrier(ReplicaBarrier owner, Func<int, long, Task<long>> wait)
     {
         private readonly Lock _lock = new();
         private TaskCompletionSource? _next;
         private int _nextNeed;
         private bool _waiting;
 
-        public Task JoinAsync(IServer server, int need)
+        public Task JoinAsync(int need)
         {
             lock (_lock)
             {
@@ -143,27 +159,27 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
                 var task = _next.Task;
                 if (!_waiting)
                 {
-                    StartNext(server);
+                    StartNext();
                 }
                 return task;
             }
         }
 
-        private void StartNext(IServer server)
+        private void StartNext()
         {
             var batch = _next!;
             var need = _nextNeed;
             _next = null;
             _nextNeed = 0;
             _waiting = true;
-            _ = RunAsync(server, batch, need);
+            _ = RunAsync(batch, need);
         }
 
-        private async Task RunAsync(IServer server, TaskCompletionSource batch, int need)
+        private async Task RunAsync(TaskCompletionSource batch, int need)
         {
             try
             {
-                var confirmed = (long)await server.ExecuteAsync("WAIT", need, owner._timeoutMs).ConfigureAwait(false);
+                var confirmed = await wait(need, owner._timeoutMs).ConfigureAwait(false);
                 if (confirmed >= need)
                 {
                     batch.TrySetResult();
@@ -171,7 +187,7 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
                 else
                 {
                     batch.TrySetException(new NotReplicatedException(string.Create(CultureInfo.InvariantCulture,
-                        $"{confirmed} of {need} replicas of {server.EndPoint} confirmed the write within {owner._timeoutMs} ms; it may still be delivered.")));
+                        $"{confirmed} of {need} replicas confirmed the write within {owner._timeoutMs} ms; it may still be delivered.")));
                 }
             }
             catch (Exception e)
@@ -185,7 +201,7 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
                     _waiting = false;
                     if (_next is not null)
                     {
-                        StartNext(server);
+                        StartNext();
                     }
                 }
             }

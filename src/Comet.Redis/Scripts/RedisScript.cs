@@ -13,11 +13,15 @@ internal sealed class RedisScript
 #pragma warning disable CA5350 // Redis names scripts by SHA1; this is not a security use.
         Sha1 = SHA1.HashData(Encoding.UTF8.GetBytes(text));
 #pragma warning restore CA5350
+        Sha1Hex = Encoding.ASCII.GetBytes(Convert.ToHexStringLower(Sha1));
     }
 
     public string Name { get; }
     public string Text { get; }
     public byte[] Sha1 { get; }
+
+    /// <summary>The SHA1 as EVALSHA takes it: 40 lower-case hex digits, ASCII.</summary>
+    public ReadOnlyMemory<byte> Sha1Hex { get; }
 
     public static RedisScript Load(string name) => new(name, Read("common") + Read(name));
 
