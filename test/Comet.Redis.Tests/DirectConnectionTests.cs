@@ -29,6 +29,27 @@ public sealed class DirectConnectionTests(RedisFixture redis) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task Concurrent_calls_each_get_their_own_reply_in_the_order_they_were_sent()
+    {
+        var name = NewName();
+        await using var client = await RedisClient.ConnectAsync(redis.Options(RedisFixture.NewPrefix()), name, NullLogger.Instance);
+        await WaitForDirectAsync(client, redis.Server.Port, name);
+
+        // Batches form while earlier ones are in flight: every reply must still reach its own caller.
+        var values = Enumerable.Range(0, 5_000).Select(i => $"many{i}-{Guid.NewGuid():N}").ToArray();
+        var replies = await Task.WhenAll(values.Select(v => SetIfAbsentAsync(client, v)));
+        Assert.Equal(values, replies);
+
+        // One key written by many callers at once: the first one sent wins, and everyone sees it.
+        var contested = "contested-" + Guid.NewGuid().ToString("N");
+        var racers = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            client.EvalAsync(RedisScripts.SetIfAbsent, ["{direct-test}:" + contested], [contested + i])));
+        Assert.All(racers, r => Assert.Equal(contested + "0", r.AsString()));
+        var direct = await FindClientAsync(redis.Server.Port, name + "-direct");
+        Assert.Equal("evalsha", direct?["cmd"]);
+    }
+
+    [Fact]
     public async Task With_direct_scripts_off_every_script_goes_through_the_library()
     {
         var name = NewName();

@@ -24,7 +24,7 @@ internal static class Usage
         target (default: gateways started here as Release processes, memory engine):
           --redis [--nodes N]   start redis-server and N gateway nodes on it
           --topology sentinel|cluster [--nodes N]   the same on a Sentinel set (1 master, 1 replica) or a Cluster (3+3)
-          --ws host:port --cometql host:port [--password p] [--pid n]   an existing gateway
+          --ws host:port --cometql host:port [--user u] [--password p] [--pid n]   an existing gateway (--user 1 for CppComet's dev_id 1)
           --set Key=Value[,Key=Value]   configuration passed to started gateways
         common: --duration 10 --warmup 2 --repeat 1 --concurrency 200 --sources 4 --size 100 --publisher mysqldata|raw
                 --markdown docs/benchmarks.md --max-seconds 900 (all: 14400)

@@ -14,7 +14,7 @@ internal interface IStatementSink : IDisposable
     static IStatementSink Open(string kind, GatewayNode node) => kind switch
     {
         "mysqldata" => CometQLClient.Open(node.CometQLConnectionString),
-        "raw" => RawCometQLClient.Open(node.CometQL, "root", node.Password, "CometQL_v1"),
+        "raw" => RawCometQLClient.Open(node.CometQL, node.User, node.Password, "CometQL_v1"),
         _ => throw new ArgumentException($"A CometQL client is mysqldata or raw, not '{kind}'."),
     };
 

@@ -100,7 +100,7 @@ internal static class CometQLScenario
             IDisposable connection;
             if (client == "raw")
             {
-                var raw = RawCometQLClient.Open(node.CometQL, "root", node.Password, "CometQL_v1");
+                var raw = RawCometQLClient.Open(node.CometQL, node.User, node.Password, "CometQL_v1");
                 var batch = new string[pipeline];
                 connection = raw;
                 send = sequence =>

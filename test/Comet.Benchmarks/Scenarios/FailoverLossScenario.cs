@@ -34,7 +34,7 @@ internal static class FailoverLossScenario
         {
             for (var run = 0; run < repeat; run++)
             {
-                var spec = new GatewayCluster.Spec(false, topology, 2, null, null, TestGateway.Password, null,
+                var spec = new GatewayCluster.Spec(false, topology, 2, null, null, TestGateway.Password, "root", null,
                     new Dictionary<string, string>(StringComparer.Ordinal) { ["Comet:Redis:DurableReplicas"] = durable.ToString(CultureInfo.InvariantCulture) });
                 await using var cluster = await GatewayCluster.StartAsync(spec);
                 var result = await MeasureAsync(cluster, users, senders, cancellationToken);

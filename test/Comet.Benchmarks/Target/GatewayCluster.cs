@@ -10,7 +10,7 @@ namespace Comet.Benchmarks.Target;
 /// The system under test: gateways started here as separate Release processes (memory engine, or
 /// <c>--redis</c> with <c>--nodes N</c> on one redis-server started here, or <c>--topology sentinel|cluster</c>
 /// on a Sentinel set or a Redis Cluster started here), or an existing gateway given with
-/// <c>--ws host:port --cometql host:port [--password p] [--pid n]</c>.
+/// <c>--ws host:port --cometql host:port [--user u] [--password p] [--pid n]</c>.
 /// </summary>
 internal sealed class GatewayCluster : IAsyncDisposable
 {
@@ -36,7 +36,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
     public IReadOnlyList<IPEndPoint> WebSocketEndpoints => [.. Nodes.Select(n => n.WebSocket)];
 
     /// <summary>The options that choose a target, read up front so unknown options are caught before starting.</summary>
-    public sealed record Spec(bool Redis, string? Topology, int NodeCount, string? WebSocket, string? CometQL, string Password, int? Pid, Dictionary<string, string> Settings)
+    public sealed record Spec(bool Redis, string? Topology, int NodeCount, string? WebSocket, string? CometQL, string Password, string User, int? Pid, Dictionary<string, string> Settings)
     {
         public static Spec Read(BenchArgs args) => new(
             args.Flag("redis"),
@@ -45,6 +45,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
             args.Optional("ws"),
             args.Optional("cometql"),
             args.String("password", TestGateway.Password),
+            args.String("user", "root"),
             args.Optional("pid") is { } pid ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
             args.Settings());
 
@@ -60,7 +61,7 @@ internal sealed class GatewayCluster : IAsyncDisposable
             var cometQL = IPEndPoint.Parse(spec.CometQL ?? throw new ArgumentException("--ws needs --cometql host:port too."));
             external.Nodes =
             [
-                new GatewayNode("external", IPEndPoint.Parse(spec.WebSocket), cometQL, spec.Password, spec.Pid),
+                new GatewayNode("external", IPEndPoint.Parse(spec.WebSocket), cometQL, spec.Password, spec.Pid, spec.User),
             ];
             return external;
         }

@@ -8,10 +8,12 @@ namespace Comet.Redis.Client.Direct;
 
 /// <summary>
 /// One Redis connection of the engine's own, for scripts on the hot path. The caller's thread encodes
-/// the command and, when no write is out, writes it to the socket itself; commands that arrive while a
-/// write is out go together in the next one (group commit). Replies are read on the socket engine's
-/// thread and complete their callers there, inline: no thread-pool hop either way, where the library
-/// makes three or four per command (docs/benchmarks.md, issue 14).
+/// the command and, when nothing is in flight, writes it to the socket itself. Commands that arrive
+/// while a batch is in flight wait for its last reply and then go together in one write (group commit:
+/// one write, one read and one wake-up per batch instead of per command; a lone caller never waits).
+/// Replies are read on the socket engine's thread and complete their callers there, inline: no
+/// thread-pool hop either way, where the library makes three or four per command (docs/benchmarks.md,
+/// issue 14).
 /// </summary>
 /// <remarks>
 /// A reply completes its caller's continuation on the reading thread, so a caller must never block on
@@ -34,6 +36,7 @@ internal sealed class DirectConnection : IDisposable
     private RespWriter? _spare = new();
     private long _numbered;
     private long _handedOver;
+    private long _answered;
     private bool _writing;
     private volatile Exception? _failure;
 
@@ -159,7 +162,7 @@ internal sealed class DirectConnection : IDisposable
     {
         pending.Number = ++_numbered;
         _awaiting.Enqueue(pending);
-        if (!_writing)
+        if (!_writing && _handedOver == _answered)
         {
             _writing = true;
             pending.StartsWrite = true;
@@ -184,7 +187,8 @@ internal sealed class DirectConnection : IDisposable
                 RespWriter batch;
                 lock (_lock)
                 {
-                    if (_queued.Length == 0 || _failure is not null)
+                    // The next batch waits for the replies of the one in flight (group commit).
+                    if (_queued.Length == 0 || _failure is not null || _handedOver != _answered)
                     {
                         _writing = false;
                         return;
@@ -238,6 +242,7 @@ internal sealed class DirectConnection : IDisposable
                     start += consumed;
                     Complete(reply);
                 }
+                WriteQueuedIfAnswered();
                 if (start == end)
                 {
                     start = end = 0;
@@ -259,7 +264,10 @@ internal sealed class DirectConnection : IDisposable
         PendingReply? pending;
         lock (_lock)
         {
-            _awaiting.TryDequeue(out pending);
+            if (_awaiting.TryDequeue(out pending))
+            {
+                _answered++;
+            }
         }
         if (pending is null)
         {
@@ -274,6 +282,20 @@ internal sealed class DirectConnection : IDisposable
         {
             pending.TrySetResult(reply);
         }
+    }
+
+    /// <summary>Once the batch in flight is answered, sends what queued up meanwhile.</summary>
+    private void WriteQueuedIfAnswered()
+    {
+        lock (_lock)
+        {
+            if (_writing || _queued.Length == 0 || _handedOver != _answered || _failure is not null)
+            {
+                return;
+            }
+            _writing = true;
+        }
+        _ = WriteAsync();
     }
 
     private void CheckDeadlines()
@@ -326,7 +348,7 @@ internal sealed class DirectConnection : IDisposable
 
         public long Number { get; set; }
 
-        /// <summary>True for the command that found no write out: its caller starts one.</summary>
+        /// <summary>True for the command that found nothing in flight: its caller writes it.</summary>
         public bool StartsWrite { get; set; }
     }
 }
