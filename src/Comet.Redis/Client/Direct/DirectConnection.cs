@@ -177,7 +177,7 @@ internal sealed class DirectConnection : IDisposable
         }
     }
 
-    /// <summary>Writes what is queued until nothing is; synchronous while the socket takes it at once.</summary>
+    /// <summary>Writes the queued batch (synchronously while the socket takes it at once); the next batch waits for its replies.</summary>
     private async Task WriteAsync()
     {
         try
