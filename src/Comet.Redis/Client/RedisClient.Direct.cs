@@ -63,9 +63,8 @@ internal sealed partial class RedisClient
         }
     }
 
-    private async Task<RedisReply> EvalDirectAsync(DirectConnection connection, RedisScript script, string[] keys, RedisArg[] args, bool durable)
+    private async Task<RedisReply> EvalDirectAsync(RedisLink link, DirectConnection connection, RedisScript script, string[] keys, RedisArg[] args, bool durable)
     {
-        var link = _link;
         return await TryEvalDirectAsync(link, connection, script, keys, args, durable).ConfigureAwait(false)
             // Redis refused it or never got it: the library's path retries and follows the topology.
             ?? await (durable ? EvalDurableThroughLibraryAsync(script, keys, args) : EvalThroughLibraryAsync(script, keys, args)).ConfigureAwait(false);

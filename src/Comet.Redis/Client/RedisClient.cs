@@ -94,20 +94,27 @@ internal sealed partial class RedisClient : IAsyncDisposable
     }
 
     /// <summary>Runs a script by SHA1, loading it by text when Redis does not know it (first use, restart, failover).</summary>
-    public Task<RedisReply> EvalAsync(RedisScript script, string[] keys, RedisArg[] args) =>
-        DirectFor(_link, keys) is { } direct
-            ? EvalDirectAsync(direct, script, keys, args, durable: false)
+    public Task<RedisReply> EvalAsync(RedisScript script, string[] keys, RedisArg[] args)
+    {
+        var link = _link;
+        return DirectFor(link, keys) is { } direct
+            ? EvalDirectAsync(link, direct, script, keys, args, durable: false)
             : EvalThroughLibraryAsync(script, keys, args);
+    }
 
     /// <summary>
     /// Runs a script, then waits until the master's replicas have it too (Redis WAIT, shared with
     /// concurrent callers), so that a failover right after the answer loses nothing. Without replicas,
     /// or with durability turned off, it is <see cref="EvalAsync"/>.
     /// </summary>
-    public Task<RedisReply> EvalDurableAsync(RedisScript script, string[] keys, RedisArg[] args) =>
-        DirectFor(_link, keys) is { } direct
-            ? EvalDirectAsync(direct, script, keys, args, durable: true)
+    public Task<RedisReply> EvalDurableAsync(RedisScript script, string[] keys, RedisArg[] args)
+    {
+        // The link the write is routed by is the one its confirmation is checked against (a Sentinel switch may come between).
+        var link = _link;
+        return DirectFor(link, keys) is { } direct
+            ? EvalDirectAsync(link, direct, script, keys, args, durable: true)
             : EvalDurableThroughLibraryAsync(script, keys, args);
+    }
 
     private Task<RedisReply> EvalThroughLibraryAsync(RedisScript script, string[] keys, RedisArg[] args) =>
         RunAsync(database => EvalCoreAsync(database, script, keys, args), script.Name);
