@@ -19,8 +19,37 @@ public sealed partial class CometNode
     /// <summary>pipes_settings and pipe logs.</summary>
     public IPipeStore Pipes => _engine.Pipes;
 
-    /// <inheritdoc cref="IMessageBus.PublishAsync"/>
-    public Task<long> PublishAsync(int devId, CometMessage message) => _engine.Bus.PublishAsync(devId, message);
+    /// <summary>
+    /// Publishes to a pipe (<see cref="IMessageBus.PublishAsync"/>), then, when this node's delivery of
+    /// the pipe is behind by more than Comet:Limits:MaxPipeDeliveryLag, waits until it caught up: a
+    /// publisher that sends as fast as it is answered is slowed to what the node delivers, instead of
+    /// messages queueing for seconds. The message is published either way; only the answer waits.
+    /// </summary>
+    public Task<long> PublishAsync(int devId, CometMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var publish = _engine.Bus.PublishAsync(devId, message);
+        if (!publish.IsCompletedSuccessfully)
+        {
+            return PublishThenWaitAsync(publish, devId, message.Pipe);
+        }
+        // The memory engine's path: no allocation unless the node is behind.
+        var caughtUp = _clients.WaitForPipeDeliveryAsync(devId, message.Pipe);
+        return caughtUp.IsCompletedSuccessfully ? publish : WaitThenAnswerAsync(caughtUp, publish.Result);
+    }
+
+    private async Task<long> PublishThenWaitAsync(Task<long> publish, int devId, string pipe)
+    {
+        var subscribers = await publish;
+        await _clients.WaitForPipeDeliveryAsync(devId, pipe);
+        return subscribers;
+    }
+
+    private static async Task<long> WaitThenAnswerAsync(ValueTask caughtUp, long subscribers)
+    {
+        await caughtUp;
+        return subscribers;
+    }
 
     /// <inheritdoc cref="IMessageBus.SendToUserAsync"/>
     public Task SendToUserAsync(int devId, long userId, string @event, string message) => _engine.Bus.SendToUserAsync(devId, userId, @event, message);

@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using Comet.Core.Diagnostics;
 using Comet.Core.Engine;
+using Comet.Core.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Comet.Node;
 
@@ -20,12 +22,13 @@ public sealed partial class CometNode : IAsyncDisposable
     private readonly LocalClients _clients;
     private readonly EngineAgreement _agreement;
 
-    public CometNode(ICometEngine engine, IMeterFactory? meterFactory = null, ILogger<CometNode>? logger = null)
+    public CometNode(ICometEngine engine, IMeterFactory? meterFactory = null, ILogger<CometNode>? logger = null, IOptions<LimitsOptions>? limits = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ILogger log = logger ?? NullLogger<CometNode>.Instance;
         _engine = engine;
-        _clients = new LocalClients(() => engine.Bus, meterFactory?.Create(CometMetrics.MeterName), log);
+        var maxLag = (limits?.Value ?? new LimitsOptions()).MaxPipeDeliveryLag;
+        _clients = new LocalClients(() => engine.Bus, maxLag, meterFactory?.Create(CometMetrics.MeterName), log);
         _agreement = new EngineAgreement(engine, _clients, log);
     }
 

@@ -27,13 +27,18 @@ internal sealed partial class LocalClients : ILocalNode, IDisposable
     private readonly ILogger _logger;
 
     /// <param name="bus">The engine's bus (read when a topic starts: the engine exists only once started).</param>
-    public LocalClients(Func<IMessageBus> bus, Meter? meter, ILogger logger)
+    /// <param name="maxPipeDeliveryLag">How far behind pipe delivery may be before publishers wait
+    /// (Comet:Limits:MaxPipeDeliveryLag; zero never holds them).</param>
+    /// <param name="meter">Where the node's gauges go (none in some tests).</param>
+    /// <param name="logger">The node's logger.</param>
+    public LocalClients(Func<IMessageBus> bus, TimeSpan maxPipeDeliveryLag, Meter? meter, ILogger logger)
     {
         _bus = bus;
         _logger = logger;
         _pipeDelivery = new PipeDeliveryDispatcher(
             partitionCount: Math.Clamp(Environment.ProcessorCount / 2, 1, 4),
             queueCapacity: 4096,
+            maxPipeDeliveryLag,
             logger);
         // Telemetry (docs/operations.md, Metrics): the names predate the node and stay for dashboards.
         _deliveries = meter?.CreateCounter<long>("comet.deliveries", description: "Messages handed to local connections' send queues (one per receiving connection).");
@@ -42,7 +47,7 @@ internal sealed partial class LocalClients : ILocalNode, IDisposable
         meter?.CreateObservableGauge("comet.hub.pipe_delivery_backlog", () => _pipeDelivery.Backlog,
             description: "Pipe messages handed to the delivery dispatcher and not yet delivered to every local subscriber.");
         meter?.CreateObservableCounter("comet.hub.pipe_delivery_waits", () => _pipeDelivery.PublisherWaits,
-            description: "Times a publisher waited because the pipe delivery queue was full.");
+            description: "Times a publisher waited because pipe delivery was behind (older than Comet:Limits:MaxPipeDeliveryLag) or its queue was full.");
     }
 
     public int Count => _byId.Count;
@@ -190,6 +195,10 @@ internal sealed partial class LocalClients : ILocalNode, IDisposable
         _deliveries?.Add(receivers.Length);
         _pipeDelivery.Deliver(devId, message.Pipe, receivers, new SharedMessage(message), message.ExcludeConnectionId);
     }
+
+    /// <summary>Completes once this node's delivery of <paramref name="pipe"/> is no further behind than
+    /// Comet:Limits:MaxPipeDeliveryLag: what a publisher awaits after publishing (at once while the node keeps up).</summary>
+    public ValueTask WaitForPipeDeliveryAsync(int devId, string pipe) => _pipeDelivery.WaitForBacklogAsync(devId, pipe);
 
     /// <inheritdoc />
     public int DeliverToUser(int devId, long userId, CometMessage message)

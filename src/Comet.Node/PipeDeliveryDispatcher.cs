@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Comet.Node;
@@ -13,6 +14,13 @@ namespace Comet.Node;
 /// pipe's messages reach every subscriber in publish order. A message is delivered inline only while
 /// its partition has nothing queued or in flight, which keeps that order too. A full queue makes the
 /// publisher wait for room (latency instead of loss; delivering inline would overtake queued messages).
+/// <para>
+/// The queue is also bounded in time (<see cref="WaitForBacklogAsync"/>): a publisher that publishes
+/// faster than the node can fan out would otherwise fill it and every message would arrive seconds
+/// late. A fan-out counts as outstanding until every receiver's writer was woken for it, which is when
+/// a connection that reads writes it to its socket; a slow reader's writer is busy with an earlier send
+/// then, so it does not hold the publisher up: its own send queue fills and it is cut as before.
+/// </para>
 /// </remarks>
 internal sealed partial class PipeDeliveryDispatcher : IDisposable
 {
@@ -26,15 +34,23 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
     private static bool t_isDispatcherThread;
 
     private readonly Partition[] _partitions;
+    private readonly long _maxLagTicks;
     private readonly ILogger _logger;
     private long _publisherWaits;
     private volatile bool _disposed;
 
-    public PipeDeliveryDispatcher(int partitionCount, int queueCapacity, ILogger logger)
+    /// <param name="partitionCount">FIFOs (and threads) the pipes are spread over.</param>
+    /// <param name="queueCapacity">Fan-outs one partition holds, queued or still being written.</param>
+    /// <param name="maxLag">How old the oldest outstanding fan-out of a partition may be before
+    /// <see cref="WaitForBacklogAsync"/> holds publishers back; zero never holds them.</param>
+    /// <param name="logger">Where failed deliveries are logged.</param>
+    public PipeDeliveryDispatcher(int partitionCount, int queueCapacity, TimeSpan maxLag, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitionCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLag, TimeSpan.Zero);
         _logger = logger;
+        _maxLagTicks = (long)(maxLag.TotalSeconds * Stopwatch.Frequency);
         _partitions = new Partition[partitionCount];
         for (var i = 0; i < partitionCount; i++)
         {
@@ -42,7 +58,7 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
         }
     }
 
-    /// <summary>Messages queued or being delivered right now.</summary>
+    /// <summary>Messages queued or still being handed to their receivers right now.</summary>
     public long Backlog
     {
         get
@@ -50,13 +66,13 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
             long total = 0;
             foreach (var partition in _partitions)
             {
-                total += partition.Pending;
+                total += partition.Outstanding;
             }
             return total;
         }
     }
 
-    /// <summary>How often a publisher had to wait because a delivery queue was full.</summary>
+    /// <summary>How often a publisher had to wait: its pipe's backlog was too old, or the queue was full.</summary>
     public long PublisherWaits => Interlocked.Read(ref _publisherWaits);
 
     /// <summary>Delivers the message to the receivers now or, for a big fan-out, soon (same order either way).</summary>
@@ -67,19 +83,35 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
         {
             // Stopping, or a close callback publishing from a dispatcher thread: waiting for room in
             // our own queue could deadlock, and at shutdown nobody would drain it.
-            delivery.Run();
+            delivery.Run(null);
             return;
         }
-        var partition = _partitions[(int)((uint)HashCode.Combine(devId, pipe) % (uint)_partitions.Length)];
-        if (receivers.Length <= InlineFanOutLimit && partition.Pending == 0)
+        var partition = PartitionOf(devId, pipe);
+        if (receivers.Length <= InlineFanOutLimit && partition.Undelivered == 0)
         {
-            delivery.Run();
+            delivery.Run(null);
             return;
         }
         if (!partition.TryEnqueue(delivery))
         {
-            delivery.Run();
+            delivery.Run(null);
         }
+    }
+
+    /// <summary>
+    /// Completes once the partition that delivers <paramref name="pipe"/> has no outstanding fan-out
+    /// older than the lag bound: a publisher awaits it after publishing, so that its next message is
+    /// not sent while this node is already behind (its INSERT waits instead of messages queueing for
+    /// seconds). Completed at once, without allocating, while the node keeps up.
+    /// </summary>
+    public ValueTask WaitForBacklogAsync(int devId, string pipe)
+    {
+        if (_maxLagTicks <= 0 || _disposed || t_isDispatcherThread)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var partition = PartitionOf(devId, pipe);
+        return partition.IsBehind(_maxLagTicks) ? partition.WaitUntilCaughtUpAsync(_maxLagTicks) : ValueTask.CompletedTask;
     }
 
     /// <summary>Stops the threads after they deliver what is queued (bounded wait).</summary>
@@ -92,12 +124,17 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
         }
     }
 
+    private Partition PartitionOf(int devId, string pipe) =>
+        _partitions[(int)((uint)HashCode.Combine(devId, pipe) % (uint)_partitions.Length)];
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Pipe delivery failed on dispatcher partition {Partition}")]
     private partial void LogDeliveryFailed(Exception exception, int partition);
 
     private readonly record struct Delivery(NodeClient[] Receivers, SharedMessage Message, string? ExcludeConnectionId)
     {
-        public void Run()
+        /// <summary>Hands the message to every receiver's queue. <paramref name="done"/> (queued
+        /// deliveries only) counts the slices still to wake their writers.</summary>
+        public void Run(Completion? done)
         {
             // A small fan-out is written by this thread as it queues. A big one is queued here, in
             // order, and written by the thread pool in slices, so both cores send and this thread is
@@ -116,125 +153,48 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
             }
             for (var start = 0; start < Receivers.Length; start += WriteSlice)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(new SignalSlice(Receivers, start, Math.Min(start + WriteSlice, Receivers.Length)), preferLocal: false);
+                done?.Add();
+                ThreadPool.UnsafeQueueUserWorkItem(new SignalSlice(Receivers, start, Math.Min(start + WriteSlice, Receivers.Length), done), preferLocal: false);
             }
         }
     }
 
     /// <summary>Wakes the writers of a slice of a big fan-out's receivers (their messages are already queued).</summary>
-    private sealed class SignalSlice(NodeClient[] receivers, int start, int end) : IThreadPoolWorkItem
+    private sealed class SignalSlice(NodeClient[] receivers, int start, int end, Completion? done) : IThreadPoolWorkItem
     {
         public void Execute()
         {
-            for (var i = start; i < end; i++)
+            try
             {
-                receivers[i].Outbox.Signal();
+                for (var i = start; i < end; i++)
+                {
+                    receivers[i].Outbox.Signal();
+                }
+            }
+            finally
+            {
+                done?.Done();
             }
         }
     }
 
-    /// <summary>One bounded ring of deliveries and the thread that drains it (started on first use).</summary>
-    private sealed class Partition(PipeDeliveryDispatcher owner, int index, int capacity)
+    /// <summary>
+    /// Counts what is left of one queued fan-out: the partition thread's own run (one, from the start,
+    /// so that nothing completes before every slice was counted), plus each slice queued; the last to
+    /// finish tells the partition. Finishing is in finally blocks, so a failed delivery cannot leave
+    /// its partition (and the publishers that wait for it) stuck.
+    /// </summary>
+    private sealed class Completion(Partition partition, int slot)
     {
-        // Monitor.Wait/Pulse need a plain object (System.Threading.Lock has no condition variable).
-        private readonly object _gate = new();
-        private readonly Delivery[] _ring = new Delivery[capacity];
-        private int _head;
-        private int _count;
-        private int _pending;
-        private bool _stopping;
-        private Thread? _thread;
+        private int _left = 1;
 
-        /// <summary>Queued plus in delivery; zero means everything handed in earlier has been delivered.</summary>
-        public int Pending => Volatile.Read(ref _pending);
+        public void Add() => Interlocked.Increment(ref _left);
 
-        public bool TryEnqueue(Delivery delivery)
+        public void Done()
         {
-            lock (_gate)
+            if (Interlocked.Decrement(ref _left) == 0)
             {
-                if (_count == _ring.Length && !_stopping)
-                {
-                    Interlocked.Increment(ref owner._publisherWaits);
-                    while (_count == _ring.Length && !_stopping)
-                    {
-                        Monitor.Wait(_gate);
-                    }
-                }
-                if (_stopping)
-                {
-                    return false;
-                }
-                _thread ??= Start();
-                _ring[(_head + _count) % _ring.Length] = delivery;
-                _count++;
-                Interlocked.Increment(ref _pending);
-                if (_count == 1)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-                return true;
-            }
-        }
-
-        public void Stop(TimeSpan wait)
-        {
-            Thread? thread;
-            lock (_gate)
-            {
-                _stopping = true;
-                thread = _thread;
-                Monitor.PulseAll(_gate);
-            }
-            thread?.Join(wait);
-        }
-
-        private Thread Start()
-        {
-            var thread = new Thread(Run)
-            {
-                IsBackground = true,
-                Name = $"comet-pipe-delivery-{index}",
-            };
-            thread.Start();
-            return thread;
-        }
-
-        private void Run()
-        {
-            t_isDispatcherThread = true;
-            while (true)
-            {
-                Delivery delivery;
-                lock (_gate)
-                {
-                    while (_count == 0)
-                    {
-                        if (_stopping)
-                        {
-                            return;
-                        }
-                        Monitor.Wait(_gate);
-                    }
-                    delivery = _ring[_head];
-                    _ring[_head] = default;
-                    _head = (_head + 1) % _ring.Length;
-                    if (_count-- == _ring.Length)
-                    {
-                        Monitor.PulseAll(_gate);
-                    }
-                }
-                try
-                {
-                    delivery.Run();
-                }
-                catch (Exception ex)
-                {
-                    owner.LogDeliveryFailed(ex, index);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pending);
-                }
+                partition.Complete(slot);
             }
         }
     }

@@ -22,17 +22,21 @@ internal sealed class TestNode : IAsyncDisposable
 
     public static async Task<TestNode> StartAsync(Action<LimitsOptions>? limits = null)
     {
-        var memory = MemoryEngineFactory.Create(limits);
+        var options = new LimitsOptions();
+        limits?.Invoke(options);
+        var memory = MemoryEngineFactory.Create(options, TimeProvider.System);
         var engine = new FaultyEngine(memory);
-        var node = new CometNode(engine);
+        var node = new CometNode(engine, limits: Microsoft.Extensions.Options.Options.Create(options));
         await node.StartAsync(CancellationToken.None);
         return new TestNode(memory, engine, node);
     }
 
     /// <summary>Connects a new client (anonymous unless <paramref name="userId"/> is given).</summary>
-    public async Task<NodeClient> ConnectAsync(int devId, long userId = 0, string? credential = null, int capacity = int.MaxValue)
+    public async Task<NodeClient> ConnectAsync(int devId, long userId = 0, string? credential = null, int capacity = int.MaxValue, IClientOutbox? outbox = null)
     {
-        var client = TestClients.Create(devId, userId, credential: credential, capacity: capacity);
+        var client = outbox is null
+            ? TestClients.Create(devId, userId, credential: credential, capacity: capacity)
+            : new NodeClient(TestClients.Record(devId, userId, credential: credential), outbox);
         Assert.True((await Node.ConnectAsync(client)).Accepted);
         return client;
     }

@@ -37,6 +37,17 @@ public sealed class LimitsOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan AckWindowAge { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How far behind this node's pipe delivery may fall before a publisher is slowed: an INSERT into
+    /// pipes_messages (or a web_ pipe message) is answered once the node has no pipe message older than
+    /// this still being handed to its subscribers' connections. A backend that publishes as fast as it is
+    /// answered then gets the rate the node delivers, and messages arrive within tens of milliseconds
+    /// instead of queueing for seconds. Slow readers do not count (their own send queue bounds them). 0
+    /// never slows a publisher: messages queue up to 4,096 per delivery thread instead.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan MaxPipeDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long a revoked token is remembered when it carries no expiry of its own.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]
     public TimeSpan RevokedTokenTtl { get; set; } = TimeSpan.FromDays(30);
