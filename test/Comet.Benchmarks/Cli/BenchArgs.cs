@@ -63,6 +63,22 @@ internal sealed class BenchArgs
     public int[] IntList(string name, int fallback) =>
         Get(name) is { } value ? [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => ParseInt(name, v))] : [fallback];
 
+    /// <summary>Publish rates: statements per second, or <c>max</c> (<see cref="ClosedLoop"/>): each
+    /// publisher sends its next statement as soon as the previous one was answered.</summary>
+    public int[] RateList(string name, int fallback) =>
+        Get(name) is { } value
+            ? [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v =>
+                string.Equals(v, "max", StringComparison.OrdinalIgnoreCase) ? ClosedLoop
+                : ParseInt(name, v) is > 0 and var rate ? rate
+                : throw new ArgumentException($"--{name} takes rates above 0 or max, not '{v}'."))]
+            : [fallback];
+
+    /// <summary>The rate that means "as fast as answered" (<c>--rate max</c>).</summary>
+    public const int ClosedLoop = 0;
+
+    /// <summary>How a rate is shown in result tables.</summary>
+    public static object DescribeRate(int rate) => rate == ClosedLoop ? "max" : rate;
+
     /// <summary><c>--set Comet:Limits:X=5</c> pairs passed to every gateway started.</summary>
     public Dictionary<string, string> Settings()
     {

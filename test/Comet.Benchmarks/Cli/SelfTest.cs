@@ -57,6 +57,8 @@ internal static class SelfTest
         _ = typo.IntList("clients", 1);
         Check(Throws(typo.EnsureAllUsed), "a misspelt option is an error");
         Check(Throws(() => BenchArgs.Parse(["fanout", "--clients", "-5"]).IntList("clients", 1)), "a negative count is an error");
+        Check(BenchArgs.Parse(["fanout", "--rate", "100,max"]).RateList("rate", 20).SequenceEqual([100, BenchArgs.ClosedLoop]), "--rate max is the closed loop");
+        Check(Throws(() => BenchArgs.Parse(["fanout", "--rate", "0"]).RateList("rate", 20)), "a rate of 0 is an error (max says it)");
 
         var repeats = new ResultTable("t", "engine", "clients", "delivered/s");
         repeats.Add("memory", 100, 10.0);

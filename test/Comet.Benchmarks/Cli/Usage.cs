@@ -6,6 +6,7 @@ internal static class Usage
         usage: Comet.Benchmarks <scenario> [options]
           fanout        C clients on P pipes, CometQL INSERT INTO pipes_messages at a target rate
                         --clients 1000[,5000] --rate 20[,100] --pipes 1 --publishers 1
+                        (--rate max: each publisher sends its next INSERT when the previous was answered)
           redis-fanout  fanout on memory, redis x1 and redis x2 in one run (ratio to memory)
           crossnode     fanout through Redis: publish on node 1, every subscriber on the other nodes;
                         Redis commands per message from INFO commandstats  --engines redis2,redis3

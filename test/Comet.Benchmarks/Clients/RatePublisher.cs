@@ -6,8 +6,9 @@ namespace Comet.Benchmarks.Clients;
 /// Sends statements at a target rate on one backend connection, for a fixed time; when it falls
 /// behind it sends at once, so the achieved rate shows the limit. Each statement is built at the
 /// moment it is sent, with that moment's timestamp; each statement's round trip goes to
-/// <c>roundTrips</c> (a gateway that answers an INSERT only after fanning it out shows here). Blocks:
-/// run it on a thread of its own.
+/// <c>roundTrips</c> (a gateway that answers an INSERT only after fanning it out shows here). A rate of
+/// 0 (<c>--rate max</c>) is a closed loop: the next statement goes as soon as the previous was answered,
+/// so the gateway's answers set the pace. Blocks: run it on a thread of its own.
 /// </summary>
 internal static class RatePublisher
 {

@@ -20,7 +20,7 @@ internal static class FanoutScenario
     {
         var common = CommonOptions.Read(args);
         var clientCounts = args.IntList("clients", 1000);
-        var rates = args.IntList("rate", 20);
+        var rates = args.RateList("rate", 20);
         var pipes = Math.Max(1, args.Int("pipes", 1));
         var publishers = Math.Max(1, args.Int("publishers", 1));
         var baseSpec = GatewayCluster.Spec.Read(args);
@@ -49,7 +49,7 @@ internal static class FanoutScenario
                         {
                             var row = await RunOnceAsync(spec, common, clients, rate, pipes, publishers, crossNode, table, cancellationToken);
                             first ??= row.Delivered;
-                            table.Add(spec.Describe(), clients, rate, row.Published, row.Delivered,
+                            table.Add(spec.Describe(), clients, BenchArgs.DescribeRate(rate), row.Published, row.Delivered,
                                 first > 0 ? row.Delivered / first.Value : double.NaN, row.LostPercent, row.Latency.P50, row.Latency.P95,
                                 row.Latency.P99, row.Latency.Max, row.InsertP99, row.Resources.GatewayCpu,
                                 ResultTable.MicrosPerOperation(row.Resources.GatewayCpu, row.Delivered), row.Resources.GatewayRssMiB,
@@ -63,6 +63,10 @@ internal static class FanoutScenario
                     }
                 }
             }
+        }
+        if (rates.Contains(BenchArgs.ClosedLoop))
+        {
+            table.Note("target/s max: a closed loop, each publisher sends its next INSERT when the previous one was answered.");
         }
         table.Note("INSERT p99 ms is the backend's wait for the INSERT's answer (MySQL round trip), not delivery.");
         table.Note("target/s and published/s are INSERTs per second over all pipes; delivered/s counts every copy a client received.");
