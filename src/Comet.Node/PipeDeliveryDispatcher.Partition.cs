@@ -6,9 +6,9 @@ internal sealed partial class PipeDeliveryDispatcher
 {
     /// <summary>
     /// One bounded ring of fan-outs and the thread that drains it (started on first use). A fan-out
-    /// keeps its slot from the publisher's call until every receiver's writer was woken for it, so the
-    /// ring knows how old its oldest unfinished message is: that age, not the count, is what holds
-    /// publishers back.
+    /// keeps its slot from the publisher's call until every receiver's writer was woken for it (for a
+    /// big one, until its write round finished), so the ring knows how old its oldest unfinished message
+    /// is: that age, not the count, is what holds publishers back.
     /// </summary>
     private sealed class Partition(PipeDeliveryDispatcher owner, int index, int capacity)
     {
@@ -28,6 +28,13 @@ internal sealed partial class PipeDeliveryDispatcher
         private bool _stopping;
         private Thread? _thread;
         private TaskCompletionSource? _caughtUp;
+
+        // One write round runs at a time; the next collects what is queued meanwhile. Two rounds are
+        // reused: the spare is whichever of them is neither running nor collecting.
+        private WriteRound _nextRound = new();
+        private WriteRound? _spareRound = new();
+        private WriteRound? _runningRound;
+        private Action<WriteRound>? _roundFinished;
 
         /// <summary>Queued plus being queued to receivers; zero means everything handed in earlier is in
         /// its receivers' send queues (a small fan-out may then go inline without overtaking it).</summary>
@@ -94,37 +101,6 @@ internal sealed partial class PipeDeliveryDispatcher
             }
         }
 
-        /// <summary>The fan-out in <paramref name="slot"/> finished: frees the slots up to the oldest
-        /// unfinished one and releases waiting publishers once that one is young enough.</summary>
-        public void Complete(int slot)
-        {
-            TaskCompletionSource? release = null;
-            lock (_gate)
-            {
-                _done[slot] = true;
-                var wasFull = _count == _ring.Length;
-                while (_started > 0 && _done[_head])
-                {
-                    _done[_head] = false;
-                    _head = (_head + 1) % _ring.Length;
-                    _count--;
-                    _started--;
-                }
-                var oldest = _count == 0 ? 0 : _queuedAt[_head];
-                Volatile.Write(ref _oldest, oldest);
-                if (wasFull && _count < _ring.Length)
-                {
-                    Monitor.PulseAll(_gate);
-                }
-                if (_caughtUp is not null && (oldest == 0 || Stopwatch.GetTimestamp() - oldest <= owner._maxLagTicks))
-                {
-                    release = _caughtUp;
-                    _caughtUp = null;
-                }
-            }
-            release?.TrySetResult();
-        }
-
         public void Stop(TimeSpan wait)
         {
             Thread? thread;
@@ -174,10 +150,11 @@ internal sealed partial class PipeDeliveryDispatcher
                     _ring[slot] = default;
                     _started++;
                 }
-                var done = new Completion(this, slot);
+                var queued = false;
                 try
                 {
-                    delivery.Run(done);
+                    delivery.Enqueue();
+                    queued = true;
                 }
                 catch (Exception ex)
                 {
@@ -186,9 +163,113 @@ internal sealed partial class PipeDeliveryDispatcher
                 finally
                 {
                     Interlocked.Decrement(ref _undelivered);
-                    done.Done();
+                }
+                if (queued && delivery.IsBig)
+                {
+                    JoinRound(slot, delivery.Receivers);
+                }
+                else
+                {
+                    Finish(slot);
                 }
             }
+        }
+
+        /// <summary>Adds a big fan-out to the next write round, and starts that round unless one runs.</summary>
+        private void JoinRound(int slot, NodeClient[] receivers)
+        {
+            WriteRound? start = null;
+            lock (_gate)
+            {
+                _nextRound.Add(slot, receivers);
+                if (_runningRound is null)
+                {
+                    start = _runningRound = _nextRound;
+                    _nextRound = _spareRound!;
+                    _spareRound = null;
+                }
+            }
+            StartRound(start);
+        }
+
+        private void StartRound(WriteRound? round)
+        {
+            try
+            {
+                round?.Start(_roundFinished ??= RoundFinished);
+            }
+            catch (Exception ex)
+            {
+                // Not expected (queueing to the thread pool); the round's own count still finishes it.
+                owner.LogDeliveryFailed(ex, index);
+            }
+        }
+
+        /// <summary>A round finished: its fan-outs are done, and the fan-outs queued meanwhile start the next.</summary>
+        private void RoundFinished(WriteRound round)
+        {
+            WriteRound? start = null;
+            TaskCompletionSource? release;
+            lock (_gate)
+            {
+                foreach (var slot in round.Slots)
+                {
+                    _done[slot] = true;
+                }
+                round.Clear();
+                if (_nextRound.IsEmpty)
+                {
+                    _runningRound = null;
+                    _spareRound = round;
+                }
+                else
+                {
+                    start = _runningRound = _nextRound;
+                    _nextRound = round;
+                }
+                release = AdvanceLocked();
+            }
+            release?.TrySetResult();
+            StartRound(start);
+        }
+
+        /// <summary>A fan-out that needed no round (small, or failed) is done.</summary>
+        private void Finish(int slot)
+        {
+            TaskCompletionSource? release;
+            lock (_gate)
+            {
+                _done[slot] = true;
+                release = AdvanceLocked();
+            }
+            release?.TrySetResult();
+        }
+
+        /// <summary>Frees the slots up to the oldest unfinished fan-out; returns the waiting publishers'
+        /// signal when that one is young enough (set it outside the lock). Call under the lock.</summary>
+        private TaskCompletionSource? AdvanceLocked()
+        {
+            var wasFull = _count == _ring.Length;
+            while (_started > 0 && _done[_head])
+            {
+                _done[_head] = false;
+                _head = (_head + 1) % _ring.Length;
+                _count--;
+                _started--;
+            }
+            var oldest = _count == 0 ? 0 : _queuedAt[_head];
+            Volatile.Write(ref _oldest, oldest);
+            if (wasFull && _count < _ring.Length)
+            {
+                Monitor.PulseAll(_gate);
+            }
+            if (_caughtUp is null || (oldest != 0 && Stopwatch.GetTimestamp() - oldest > owner._maxLagTicks))
+            {
+                return null;
+            }
+            var release = _caughtUp;
+            _caughtUp = null;
+            return release;
         }
     }
 }

@@ -15,11 +15,18 @@ namespace Comet.Node;
 /// its partition has nothing queued or in flight, which keeps that order too. A full queue makes the
 /// publisher wait for room (latency instead of loss; delivering inline would overtake queued messages).
 /// <para>
+/// Big fan-outs are written in rounds (<see cref="WriteRound"/>): while one round wakes the writers, the
+/// messages queued meanwhile wait for the next round, which wakes each receiver's writer once for all of
+/// them, so they leave in one send per connection instead of one per message (fewer system calls on
+/// both ends: a fast publisher gets more through at the same latency).
+/// </para>
+/// <para>
 /// The queue is also bounded in time (<see cref="WaitForBacklogAsync"/>): a publisher that publishes
 /// faster than the node can fan out would otherwise fill it and every message would arrive seconds
-/// late. A fan-out counts as outstanding until every receiver's writer was woken for it, which is when
-/// a connection that reads writes it to its socket; a slow reader's writer is busy with an earlier send
-/// then, so it does not hold the publisher up: its own send queue fills and it is cut as before.
+/// late. A fan-out counts as outstanding until the round that woke its receivers' writers finished,
+/// which is when a connection that reads has it in its socket; a slow reader's writer is busy with an
+/// earlier send then, so it does not hold the publisher up: its own send queue fills and it is cut as
+/// before.
 /// </para>
 /// </remarks>
 internal sealed partial class PipeDeliveryDispatcher : IDisposable
@@ -83,18 +90,18 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
         {
             // Stopping, or a close callback publishing from a dispatcher thread: waiting for room in
             // our own queue could deadlock, and at shutdown nobody would drain it.
-            delivery.Run(null);
+            delivery.Run();
             return;
         }
         var partition = PartitionOf(devId, pipe);
         if (receivers.Length <= InlineFanOutLimit && partition.Undelivered == 0)
         {
-            delivery.Run(null);
+            delivery.Run();
             return;
         }
         if (!partition.TryEnqueue(delivery))
         {
-            delivery.Run(null);
+            delivery.Run();
         }
     }
 
@@ -132,69 +139,30 @@ internal sealed partial class PipeDeliveryDispatcher : IDisposable
 
     private readonly record struct Delivery(NodeClient[] Receivers, SharedMessage Message, string? ExcludeConnectionId)
     {
-        /// <summary>Hands the message to every receiver's queue. <paramref name="done"/> (queued
-        /// deliveries only) counts the slices still to wake their writers.</summary>
-        public void Run(Completion? done)
+        public bool IsBig => Receivers.Length > InlineFanOutLimit;
+
+        /// <summary>Delivers now: a small fan-out is written by this thread as it queues; a big one is
+        /// queued here and written by the thread pool in slices, so both cores send.</summary>
+        public void Run()
         {
-            // A small fan-out is written by this thread as it queues. A big one is queued here, in
-            // order, and written by the thread pool in slices, so both cores send and this thread is
-            // free for the next message (which a still-busy writer then sends in the same write).
-            var inline = Receivers.Length <= InlineFanOutLimit;
+            Enqueue();
+            if (IsBig)
+            {
+                WriteRound.QueueSlices(Receivers, null);
+            }
+        }
+
+        /// <summary>Hands the message to every receiver's queue, in order; wakes their writers only for a
+        /// small fan-out (a big one is woken by a <see cref="WriteRound"/>).</summary>
+        public void Enqueue()
+        {
+            var signal = !IsBig;
             foreach (var client in Receivers)
             {
                 if (ExcludeConnectionId is null || !string.Equals(client.Id, ExcludeConnectionId, StringComparison.Ordinal))
                 {
-                    client.Outbox.TryEnqueue(Message, signal: inline);
+                    client.Outbox.TryEnqueue(Message, signal);
                 }
-            }
-            if (inline)
-            {
-                return;
-            }
-            for (var start = 0; start < Receivers.Length; start += WriteSlice)
-            {
-                done?.Add();
-                ThreadPool.UnsafeQueueUserWorkItem(new SignalSlice(Receivers, start, Math.Min(start + WriteSlice, Receivers.Length), done), preferLocal: false);
-            }
-        }
-    }
-
-    /// <summary>Wakes the writers of a slice of a big fan-out's receivers (their messages are already queued).</summary>
-    private sealed class SignalSlice(NodeClient[] receivers, int start, int end, Completion? done) : IThreadPoolWorkItem
-    {
-        public void Execute()
-        {
-            try
-            {
-                for (var i = start; i < end; i++)
-                {
-                    receivers[i].Outbox.Signal();
-                }
-            }
-            finally
-            {
-                done?.Done();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Counts what is left of one queued fan-out: the partition thread's own run (one, from the start,
-    /// so that nothing completes before every slice was counted), plus each slice queued; the last to
-    /// finish tells the partition. Finishing is in finally blocks, so a failed delivery cannot leave
-    /// its partition (and the publishers that wait for it) stuck.
-    /// </summary>
-    private sealed class Completion(Partition partition, int slot)
-    {
-        private int _left = 1;
-
-        public void Add() => Interlocked.Increment(ref _left);
-
-        public void Done()
-        {
-            if (Interlocked.Decrement(ref _left) == 0)
-            {
-                partition.Complete(slot);
             }
         }
     }
