@@ -46,7 +46,7 @@ public sealed class LimitsOptions
     /// never slows a publisher: messages queue up to 4,096 per delivery thread instead.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
-    public TimeSpan MaxPipeDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan MaxPipeDeliveryLag { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>How long a revoked token is remembered when it carries no expiry of its own.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "3650.00:00:00")]

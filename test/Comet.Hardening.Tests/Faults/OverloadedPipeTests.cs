@@ -23,7 +23,7 @@ public sealed class OverloadedPipeTests(ITestOutputHelper output)
         await using var gateway = await GatewayProcess.StartAsync("overloaded-pipe", new Dictionary<string, string>
         {
             // 1 ms: far less than a 100-subscriber fan-out takes on any machine, so the backend is
-            // surely held back at some point (the default, 20 ms, depends on the machine's speed).
+            // surely held back at some point (the default, 5 ms, depends on the machine's speed).
             ["Comet:Limits:MaxPipeDeliveryLag"] = "00:00:00.001",
         });
         await using var backend = await CometQLBackend.OpenAsync(gateway);
