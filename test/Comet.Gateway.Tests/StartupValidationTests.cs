@@ -48,6 +48,18 @@ public sealed class StartupValidationTests
         AssertNoStackTrace(result);
     }
 
+    [Theory]
+    [InlineData("00:00:11")]
+    [InlineData("-00:00:00.001")]
+    public async Task A_pipe_delivery_lag_bound_outside_0_to_10_s_exits_with_code_1_and_names_the_setting(string lag)
+    {
+        var result = await RunGatewayAsync("Production", ["--Comet:Password", "x", "--Comet:Limits:MaxPipeDeliveryLag", lag]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("MaxPipeDeliveryLag", Assert.Single(Lines(result.StandardError)));
+        AssertNoStackTrace(result);
+    }
+
     [Fact]
     public async Task A_bad_cometql_address_exits_with_code_1_and_names_the_value()
     {
