@@ -18,8 +18,9 @@ internal sealed partial class PipeDeliveryDispatcher
         private readonly long[] _queuedAt = new long[capacity];
         private readonly bool[] _done = new bool[capacity];
 
-        // Slots [_head, _head + _started) are running or waiting for their slices; the rest of
-        // [_head, _head + _count) wait for the thread.
+        // Slots [_head, _head + _started) are being queued to their receivers or wait for their write
+        // round (some may be done while an older one is not); the rest of [_head, _head + _count) wait
+        // for the thread.
         private int _head;
         private int _count;
         private int _started;
