@@ -115,7 +115,21 @@ internal sealed partial class PipeDeliveryDispatcher
                 Monitor.PulseAll(_gate);
             }
             release?.TrySetResult();
+            var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
             thread?.Join(wait);
+            // The thread queued everything to the receivers; their last write round may still be
+            // waking writers on the thread pool: wait for it too, within the same bound.
+            lock (_gate)
+            {
+                while (_count > 0)
+                {
+                    var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
+                    {
+                        return;
+                    }
+                }
+            }
         }
 
         private Thread Start()
@@ -260,7 +274,7 @@ internal sealed partial class PipeDeliveryDispatcher
             }
             var oldest = _count == 0 ? 0 : _queuedAt[_head];
             Volatile.Write(ref _oldest, oldest);
-            if (wasFull && _count < _ring.Length)
+            if ((wasFull && _count < _ring.Length) || (_stopping && _count == 0))
             {
                 Monitor.PulseAll(_gate);
             }
