@@ -28,6 +28,13 @@ public sealed class CometMetrics : IDisposable
     private long _webSocketConnections;
     private long _cometQLConnections;
 
+    // Latencies in seconds, from a fraction of a millisecond to 10 s. Without them the exporter's default
+    // boundaries (0, 5, 10, 25 … 10,000, meant for milliseconds) put every sample in the first bucket.
+    private static readonly InstrumentAdvice<double> SecondsBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
     public CometMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
@@ -38,9 +45,11 @@ public sealed class CometMetrics : IDisposable
         _droppedQueued = _meter.CreateCounter<long>("comet.queue.dropped", description: "Queued personal messages dropped because a queue was full.");
         _errors = _meter.CreateCounter<long>("comet.errors", description: "Errors answered or met by this node, by source (cometql, redis) and code.");
         _messagesOut = _meter.CreateCounter<long>("comet.websocket.messages.out", description: "Messages written to WebSocket clients by this node (messages out).");
-        _redisDuration = _meter.CreateHistogram<double>("comet.redis.duration", unit: "s", description: "Latency of one Redis operation (a command, script or batch) as the node sees it.");
-        _deliveryLag = _meter.CreateHistogram<double>("comet.delivery.lag", unit: "s",
-            description: "Publish-to-delivery lag: from the moment this node's hub got a message (from a local publisher or Redis pub/sub) until it was written to the client's socket.");
+        _redisDuration = _meter.CreateHistogram("comet.redis.duration", unit: "s", description: "Latency of one Redis operation (a command, script or batch) as the node sees it.",
+            tags: null, advice: SecondsBuckets);
+        _deliveryLag = _meter.CreateHistogram("comet.delivery.lag", unit: "s",
+            description: "Publish-to-delivery lag: from the moment this node's hub got a message (from a local publisher or Redis pub/sub) until it was written to the client's socket.",
+            tags: null, advice: SecondsBuckets);
         _meter.CreateObservableGauge("comet.websocket.connections", () => Volatile.Read(ref _webSocketConnections), description: "Open WebSocket connections on this node.");
         _meter.CreateObservableGauge("comet.cometql.connections", () => Volatile.Read(ref _cometQLConnections), description: "Open CometQL connections on this node.");
     }

@@ -35,6 +35,31 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
+    public async Task Latency_histograms_resolve_milliseconds()
+    {
+        await using var node = await GatewayProcess.StartAsync("metrics-lag");
+        await using var reader = await CometWebSocketClient.ConnectAsync(node);
+        await reader.SendAsync("subscription\nweb_lag");
+        await using var backend = await CometQLBackend.OpenAsync(node);
+        await Wait.UntilAsync(() => CometQLBackend.RowsAsync(node, "SELECT * FROM pipes WHERE name IN ('web_lag')"),
+            rows => rows.Count == 1 && rows[0][1] == "1", "the subscription to count");
+        await backend.ExecuteAsync("INSERT INTO pipes_messages (name, event, message) VALUES ('web_lag', 'e', 'hello')");
+        await reader.WaitForAsync(m => CometWebSocketClient.IsPipe(m, "web_lag"));
+
+        var scrape = await Wait.UntilAsync(() => PrometheusScrape.GetAsync(new Uri(node.ManagementUri, "/metrics")),
+            s => s.Value("comet_delivery_lag_seconds_count") >= 1, "the delivery to be recorded");
+
+        // Seconds, bucketed from half a millisecond up: the exporter's default boundaries (5, 10, 25 …)
+        // would put every delivery in the first bucket.
+        Assert.Contains("comet_delivery_lag_seconds_bucket{", scrape.Text);
+        foreach (var boundary in new[] { "0.0005", "0.001", "0.005", "0.1", "1", "10" })
+        {
+            Assert.Contains($"le=\"{boundary}\"", scrape.Text);
+        }
+        Assert.DoesNotContain("le=\"25\"", scrape.Text);
+    }
+
+    [Fact]
     public async Task The_management_port_listens_on_loopback_unless_configured_and_can_be_turned_off()
     {
         await using var node = await GatewayProcess.StartAsync("mgmt-default", new Dictionary<string, string>
