@@ -49,7 +49,7 @@ internal sealed partial class DirectConnections(DirectConnectionSettings setting
         CloseIdleRetired();
     }
 
-    /// <summary>Closes retired connections nobody waits on; called after each retirement and each reply burst is too costly, so also from the heartbeat.</summary>
+    /// <summary>Closes retired connections nobody waits on any more (after each retirement, and every heartbeat).</summary>
     public void CloseIdleRetired()
     {
         foreach (var connection in _retired.Keys)
