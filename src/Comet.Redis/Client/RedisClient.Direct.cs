@@ -90,15 +90,7 @@ internal sealed partial class RedisClient
             }
             if (durable)
             {
-                try
-                {
-                    await ConfirmReplicatedAsync(link.Multiplexer, keys[0], connection).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not NotReplicatedException)
-                {
-                    // The script ran: whatever went wrong while waiting, a retry could run it twice.
-                    throw new NotReplicatedException("The write was not confirmed by a replica: " + e.Message, e);
-                }
+                await ConfirmDurableWriteAsync(link.Multiplexer, keys[0], connection).ConfigureAwait(false);
             }
             return new RedisReply(reply.Value);
         }

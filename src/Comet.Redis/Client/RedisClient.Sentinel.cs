@@ -41,6 +41,21 @@ internal sealed partial class RedisClient
         }
     }
 
+    /// <summary><see cref="ConfirmReplicatedAsync"/> for a write whose script already ran: any failure
+    /// while waiting becomes <see cref="NotReplicatedException"/> (outcome unknown), never one a retry
+    /// would answer by running the script twice.</summary>
+    private async Task ConfirmDurableWriteAsync(IConnectionMultiplexer written, string key, Direct.DirectConnection? direct = null)
+    {
+        try
+        {
+            await ConfirmReplicatedAsync(written, key, direct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not NotReplicatedException)
+        {
+            throw new NotReplicatedException("The write was not confirmed by a replica: " + e.Message, e);
+        }
+    }
+
     private void OnFailoverStarted()
     {
         Interlocked.Exchange(ref _failoverStartedMs, Environment.TickCount64);

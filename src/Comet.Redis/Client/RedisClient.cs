@@ -123,17 +123,9 @@ internal sealed partial class RedisClient : IAsyncDisposable
         RunAsync(async database =>
         {
             var reply = await EvalCoreAsync(database, script, keys, args).ConfigureAwait(false);
-            try
-            {
-                // On the same multiplexer as the write: WAIT covers the writes sent on its connection,
-                // and a Sentinel switch may have put a new link in place meanwhile.
-                await ConfirmReplicatedAsync(database.Multiplexer, keys[0]).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not NotReplicatedException)
-            {
-                // The script ran: whatever went wrong while waiting, a retry could run it twice.
-                throw new NotReplicatedException("The write was not confirmed by a replica: " + e.Message, e);
-            }
+            // On the same multiplexer as the write: WAIT covers the writes sent on its connection,
+            // and a Sentinel switch may have put a new link in place meanwhile.
+            await ConfirmDurableWriteAsync(database.Multiplexer, keys[0]).ConfigureAwait(false);
             return reply;
         }, script.Name);
 
