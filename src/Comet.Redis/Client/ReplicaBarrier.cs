@@ -51,7 +51,7 @@ internal sealed partial class ReplicaBarrier(Func<ConnectionMultiplexer> multipl
         if (need > 0)
         {
             var barrier = _servers.GetOrAdd(((object?)direct ?? written, server.EndPoint),
-                static (_, state) => new ServerBarrier(state.owner, state.wait), (owner: this, wait: WaitCommand(server, direct)));
+                static (_, state) => new ServerBarrier(state.owner, WaitCommand(state.server, state.direct)), (owner: this, server, direct));
             await barrier.JoinAsync(need).ConfigureAwait(false);
         }
     }

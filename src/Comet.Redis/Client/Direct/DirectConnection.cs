@@ -93,65 +93,65 @@ internal sealed class DirectConnection : IDisposable
     }
 
     /// <summary>Runs a script by SHA1 (<paramref name="byText"/>: by its text, which also caches it in Redis).</summary>
-    public Task<RespReply> EvalAsync(RedisScript script, bool byText, string[] keys, RedisArg[] args)
-    {
-        var pending = new PendingReply(_timeoutTicks);
-        lock (_lock)
+    public Task<RespReply> EvalAsync(RedisScript script, bool byText, string[] keys, RedisArg[] args) =>
+        Send(_timeoutTicks, (script, byText, keys, args), static (writer, eval) =>
         {
-            if (Refusal() is { } refusal)
-            {
-                return Task.FromException<RespReply>(refusal);
-            }
-            var writer = _queued;
-            writer.BeginCommand(3 + keys.Length + args.Length);
-            if (byText)
+            writer.BeginCommand(3 + eval.keys.Length + eval.args.Length);
+            if (eval.byText)
             {
                 writer.Bulk("EVAL"u8);
-                writer.Bulk(script.Text);
+                writer.Bulk(eval.script.Text);
             }
             else
             {
                 writer.Bulk("EVALSHA"u8);
-                writer.Bulk(script.Sha1Hex.Span);
+                writer.Bulk(eval.script.Sha1Hex.Span);
             }
-            writer.Bulk(keys.Length);
-            foreach (var key in keys)
+            writer.Bulk(eval.keys.Length);
+            foreach (var key in eval.keys)
             {
                 writer.Bulk(key);
             }
-            foreach (var arg in args)
+            foreach (var arg in eval.args)
             {
                 arg.WriteTo(writer);
             }
-            Enqueue(pending);
-        }
-        WriteIfIdle(pending);
-        return pending.Task;
-    }
+        });
 
     /// <summary>Runs one plain command; <paramref name="extraTime"/> lengthens its deadline (a WAIT's own timeout).</summary>
-    public Task<RespReply> CommandAsync(RedisArg[] parts, TimeSpan extraTime = default)
+    public Task<RespReply> CommandAsync(RedisArg[] parts, TimeSpan extraTime = default) =>
+        Send(_timeoutTicks + (long)(extraTime.TotalSeconds * Stopwatch.Frequency), parts, static (writer, command) =>
+        {
+            writer.BeginCommand(command.Length);
+            foreach (var part in command)
+            {
+                part.WriteTo(writer);
+            }
+        });
+
+    /// <summary>Closes the connection; commands still unanswered fail (their outcome unknown when they were written).</summary>
+    public void Dispose() => Fail(new ObjectDisposedException(nameof(DirectConnection), "The connection was closed."));
+
+    /// <summary>Encodes a command behind the ones queued (under the lock, so that commands keep their
+    /// order on the wire and in the reply queue) and writes it now when nothing is in flight.</summary>
+    private Task<RespReply> Send<TCommand>(long timeoutTicks, TCommand command, Action<RespWriter, TCommand> encode)
     {
-        var pending = new PendingReply(_timeoutTicks + (long)(extraTime.TotalSeconds * Stopwatch.Frequency));
+        var pending = new PendingReply(timeoutTicks);
         lock (_lock)
         {
             if (Refusal() is { } refusal)
             {
                 return Task.FromException<RespReply>(refusal);
             }
-            _queued.BeginCommand(parts.Length);
-            foreach (var part in parts)
-            {
-                part.WriteTo(_queued);
-            }
+            encode(_queued, command);
             Enqueue(pending);
         }
-        WriteIfIdle(pending);
+        if (pending.StartsWrite)
+        {
+            _ = WriteAsync();
+        }
         return pending.Task;
     }
-
-    /// <summary>Closes the connection; commands still unanswered fail (their outcome unknown when they were written).</summary>
-    public void Dispose() => Fail(new ObjectDisposedException(nameof(DirectConnection), "The connection was closed."));
 
     private RedisConnectionException? Refusal() =>
         _failure is { } failure ? NotSent(failure)
@@ -166,14 +166,6 @@ internal sealed class DirectConnection : IDisposable
         {
             _writing = true;
             pending.StartsWrite = true;
-        }
-    }
-
-    private void WriteIfIdle(PendingReply pending)
-    {
-        if (pending.StartsWrite)
-        {
-            _ = WriteAsync();
         }
     }
 

@@ -41,10 +41,7 @@ internal sealed partial class DirectConnections(DirectConnectionSettings setting
     {
         foreach (var (master, connection) in _ready)
         {
-            if (_ready.TryRemove(new KeyValuePair<EndPoint, DirectConnection>(master, connection)))
-            {
-                _retired[connection] = 0;
-            }
+            Retire(master, connection);
         }
         CloseIdleRetired();
     }
@@ -71,6 +68,16 @@ internal sealed partial class DirectConnections(DirectConnectionSettings setting
         }
         _ready.Clear();
         _retired.Clear();
+    }
+
+    /// <summary>Stops handing out <paramref name="connection"/> (if it is still the one for <paramref name="master"/>);
+    /// it closes once nothing waits on it.</summary>
+    private void Retire(EndPoint master, DirectConnection connection)
+    {
+        if (_ready.TryRemove(new KeyValuePair<EndPoint, DirectConnection>(master, connection)))
+        {
+            _retired[connection] = 0;
+        }
     }
 
     private void StartOpening(EndPoint master)
@@ -109,8 +116,7 @@ internal sealed partial class DirectConnections(DirectConnectionSettings setting
             }
             if (_ready.TryGetValue(master, out var previous))
             {
-                _ready.TryRemove(new KeyValuePair<EndPoint, DirectConnection>(master, previous));
-                _retired[previous] = 0;
+                Retire(master, previous);
             }
             _ready[master] = connection;
             LogOpened(logger, master);
